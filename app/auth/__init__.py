@@ -1,0 +1,1 @@
+"""People: users, their roles and their unit; signing in and out."""

@@ -1,0 +1,63 @@
+"""Users and their roles."""
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.units.models import Unit
+
+
+class Role(StrEnum):
+    """What a person does (DOMAIN.md "People")."""
+
+    CLERK = "clerk"  # cán bộ một cửa: registers and moves dossiers of one unit
+    CHAIR = "chair"  # chủ tịch UBND: reviews figures, approves apologies, signs reports
+    OFFICER = "officer"  # cán bộ cấp trên: sees every unit below theirs
+    ADMIN = "admin"  # quản trị: users, units, catalog, calendar
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.CLERK: "Cán bộ một cửa",
+    Role.CHAIR: "Chủ tịch UBND",
+    Role.OFFICER: "Cán bộ cấp trên",
+    Role.ADMIN: "Quản trị hệ thống",
+}
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __scope_column__ = "unit_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles

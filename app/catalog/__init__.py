@@ -1,0 +1,1 @@
+"""The procedure catalog (national TTHC records) and each unit's offerings of it."""

@@ -1,0 +1,27 @@
+"""The form to add or change one of a unit's offerings."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, NumberRange
+
+from app.catalog.models import TIME_UNIT_LABELS, OnlineKind, SupplementRule
+
+
+class OfferingForm(FlaskForm):
+    procedure_code = StringField(
+        "Mã thủ tục", validators=[DataRequired("Nhập mã thủ tục, ví dụ 1.001193.")],
+        filters=[lambda v: (v or "").strip()],
+        description="Gõ tên hoặc mã để tìm trong danh mục.",
+    )
+    committed_value = DecimalField(
+        "Thời gian thực hiện", places=None,
+        validators=[InputRequired("Nhập thời gian."), NumberRange(min=0.01, max=1000, message="Thời gian phải lớn hơn 0.")],
+    )
+    committed_unit = SelectField("Đơn vị thời gian", choices=[(u.value, label) for u, label in TIME_UNIT_LABELS.items()])
+    at_desk = BooleanField("Tiếp nhận tại Bộ phận Một cửa", default=True)
+    online_kind = SelectField("Dịch vụ công trực tuyến", choices=[(k.value, k.label) for k in OnlineKind])
+    supplement_rule = SelectField(
+        "Khi yêu cầu bổ sung hồ sơ",
+        choices=[("", "Theo cài đặt chung"), (SupplementRule.PAUSE.value, "Tạm dừng tính thời gian"),
+                 (SupplementRule.RESTART.value, "Tính lại từ đầu khi nhận đủ")],
+    )
+    active_from = DateField("Áp dụng từ ngày", validators=[DataRequired("Nhập ngày áp dụng.")])

@@ -1,0 +1,1 @@
+"""The first page after signing in: the user's unit at a glance."""

@@ -1,0 +1,40 @@
+"""Home page: today's working status, the unit's offerings, the catalog's state."""
+from datetime import timedelta
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from app.catalog.models import Procedure
+from app.catalog.queries import offering_summary
+from app.extensions import db
+from app.units.scope import subtree_unit_ids
+from app.worktime.clock import calendar_for, local_now
+from app.worktime.deadlines import TimeUnit, due_at, effective_receipt
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    now = local_now()
+    unit = current_user.unit
+    working_calendar = calendar_for(unit)
+    upcoming_days_off = sorted(
+        day for day in working_calendar.days_off
+        if now.date() <= day <= now.date() + timedelta(days=120) and day.weekday() < 5
+    )[:6]
+    procedures, needs_review = db.session.execute(
+        select(func.count(), func.count().filter(Procedure.needs_review.is_(True)))
+    ).one()
+    return render_template(
+        "home/index.html",
+        now=now, unit=unit,
+        is_working_day=working_calendar.is_working_day(now.date()),
+        receipt_now=effective_receipt(working_calendar, now),
+        due_in_three_days=due_at(working_calendar, now, 3, TimeUnit.WORKING_DAYS),
+        upcoming_days_off=upcoming_days_off,
+        summary=offering_summary(subtree_unit_ids(unit), now.date()),
+        procedures=procedures, needs_review=needs_review,
+    )

@@ -1,0 +1,52 @@
+"""Template filters: Vietnamese date and number formats (dd/mm/yyyy, 1.234, 82,8%)."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """Local time as "HH:MM dd/mm/yyyy", the way appointments are written."""
+    if value is None:
+        return ""
+    return value.strftime("%H:%M %d/%m/%Y")
+
+
+def format_number(value: int | Decimal | float | None) -> str:
+    """Thousands separated by dots and decimals by a comma, as Vietnamese documents write them."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    text = f"{Decimal(value).normalize():f}"
+    whole, _, fraction = text.partition(".")
+    whole = f"{int(whole):,}".replace(",", ".")
+    return f"{whole},{fraction}" if fraction else whole
+
+
+def format_percent(numerator: int, denominator: int) -> str:
+    """"82,8%"; a zero denominator is "no data", never 0% or 100% (DOMAIN.md "Rates")."""
+    if not denominator:
+        return "không có dữ liệu"
+    return f"{numerator / denominator * 100:.1f}%".replace(".", ",")
+
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def weekday_name(value: date) -> str:
+    return WEEKDAYS[value.weekday()]
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(format_date, "date_vn")
+    app.add_template_filter(format_datetime, "datetime_vn")
+    app.add_template_filter(format_number, "number_vn")
+    app.add_template_filter(weekday_name, "weekday_vn")
+    app.add_template_global(format_percent, "percent_vn")

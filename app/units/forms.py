@@ -1,0 +1,19 @@
+"""The administrator's unit form."""
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from app.units.models import UnitKind
+from app.vntext import nfc
+
+
+class UnitForm(FlaskForm):
+    code = StringField(
+        "Mã định danh",
+        validators=[DataRequired("Nhập mã định danh."), Length(max=40),
+                    Regexp(r"^[A-Za-z0-9.]+$", message="Mã gồm chữ, số và dấu chấm, ví dụ 000.00.06.H26.")],
+        filters=[lambda v: (v or "").strip()],
+    )
+    name = StringField("Tên đơn vị", validators=[DataRequired("Nhập tên đơn vị."), Length(max=200)], filters=[nfc])
+    kind = SelectField("Cấp", choices=[(kind.value, kind.label) for kind in UnitKind])
+    parent_id = SelectField("Đơn vị cấp trên", coerce=int)

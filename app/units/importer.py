@@ -1,0 +1,86 @@
+"""`flask units import`: the unit tree from a CSV file (code,name,kind,parent_code), all or nothing."""
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.importing import ImportFileError, ImportProblem, read_csv_rows
+from app.units.models import ALLOWED_PARENT_KINDS, Unit, UnitKind
+
+COLUMNS = ["code", "name", "kind", "parent_code"]
+
+
+def import_units(path: str | Path) -> dict[str, int]:
+    """Create or update units by code. Returns counts {"created", "updated", "unchanged"}.
+
+    Parents may come later in the file than their children. Raises ImportFileError, having written
+    nothing, if any row is bad.
+    """
+    rows = read_csv_rows(path, COLUMNS)
+    existing = {unit.code: unit for unit in db.session.scalars(select(Unit))}
+    problems: list[ImportProblem] = []
+    wanted: dict[str, tuple[int, dict[str, str]]] = {}
+    for line, row in rows:
+        code = row["code"]
+        if not code:
+            problems.append(ImportProblem(line, "code", "để trống"))
+            continue
+        if code in wanted:
+            problems.append(ImportProblem(line, "code", f"mã {code} lặp lại (đã có ở dòng {wanted[code][0]})"))
+            continue
+        if not row["name"]:
+            problems.append(ImportProblem(line, "name", "để trống"))
+        if row["kind"] not in {kind.value for kind in UnitKind}:
+            problems.append(ImportProblem(line, "kind", f"«{row['kind']}» không hợp lệ (city, district hoặc ward)"))
+        wanted[code] = (line, row)
+
+    def kind_of(code: str) -> str | None:
+        if code in wanted:
+            return wanted[code][1]["kind"]
+        return existing[code].kind if code in existing else None
+
+    for code, (line, row) in wanted.items():
+        parent_code = row["parent_code"]
+        kind = row["kind"]
+        if kind not in {k.value for k in UnitKind}:
+            continue
+        allowed = ALLOWED_PARENT_KINDS[UnitKind(kind)]
+        if not parent_code:
+            if allowed:
+                problems.append(ImportProblem(line, "parent_code", "phường/xã hoặc quận/huyện phải có đơn vị cấp trên"))
+            continue
+        parent_kind = kind_of(parent_code)
+        if parent_kind is None:
+            problems.append(ImportProblem(line, "parent_code", f"không có đơn vị mã {parent_code}"))
+        elif parent_kind not in allowed:
+            problems.append(ImportProblem(line, "parent_code", f"đơn vị {parent_code} ({parent_kind}) không thể là cấp trên của {kind}"))
+        elif parent_code == code:
+            problems.append(ImportProblem(line, "parent_code", "một đơn vị không thể là cấp trên của chính nó"))
+    if problems:
+        raise ImportFileError(sorted(problems, key=lambda p: p.line))
+
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    # Parents before children: city, then district, then ward.
+    order = {UnitKind.CITY: 0, UnitKind.DISTRICT: 1, UnitKind.WARD: 2}
+    try:
+        for code, (line, row) in sorted(wanted.items(), key=lambda item: order[UnitKind(item[1][1]["kind"])]):
+            parent = existing.get(row["parent_code"]) if row["parent_code"] else None
+            unit = existing.get(code)
+            if unit is None:
+                unit = Unit(code=code, name=row["name"], kind=UnitKind(row["kind"]), parent=parent)
+                db.session.add(unit)
+                existing[code] = unit
+                counts["created"] += 1
+            elif (unit.name, unit.kind, unit.parent_id) == (row["name"], row["kind"], parent.id if parent else None):
+                counts["unchanged"] += 1
+                continue
+            else:
+                unit.name, unit.kind, unit.parent = row["name"], UnitKind(row["kind"]), parent
+                counts["updated"] += 1
+            db.session.flush()
+            unit.refresh_path()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return counts

@@ -1,0 +1,74 @@
+"""The tree of administrative units."""
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+class UnitKind(StrEnum):
+    CITY = "city"
+    DISTRICT = "district"
+    WARD = "ward"
+
+    @property
+    def label(self) -> str:
+        return {"city": "Tỉnh/Thành phố", "district": "Quận/Huyện", "ward": "Phường/Xã"}[self.value]
+
+
+# A unit of each kind may only sit under these kinds (DOMAIN.md "Who and where": city → optional
+# district → ward; districts exist only in data from before the 1 Jul 2025 reform).
+ALLOWED_PARENT_KINDS = {
+    UnitKind.CITY: (),
+    UnitKind.DISTRICT: (UnitKind.CITY,),
+    UnitKind.WARD: (UnitKind.CITY, UnitKind.DISTRICT),
+}
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+    __scope_column__ = "id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # agency code, mã định danh
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[UnitKind] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # Materialised path "/1/4/17/": a subtree is one indexed prefix match, on SQLite and PostgreSQL.
+    path: Mapped[str] = mapped_column(String(400), index=True, default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code} {self.name}>"
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    @property
+    def kind_label(self) -> str:
+        return UnitKind(self.kind).label
+
+    def is_within(self, other: "Unit") -> bool:
+        """True when this unit is `other` or lies below it."""
+        return self.path.startswith(other.path)
+
+    def refresh_path(self) -> None:
+        """Recompute the path of this unit and of every unit below it (after a move or insert)."""
+        if self.id is None:
+            db.session.flush()
+        old_prefix = self.path
+        new_prefix = (self.parent.path if self.parent else "/") + f"{self.id}/"
+        if old_prefix == new_prefix:
+            return
+        if old_prefix:
+            descendants = db.session.scalars(
+                select(Unit).where(Unit.path.startswith(old_prefix), Unit.id != self.id)
+            )
+            for unit in descendants:
+                unit.path = new_prefix + unit.path.removeprefix(old_prefix)
+        self.path = new_prefix

@@ -1,0 +1,55 @@
+"""The one mechanism that limits every query to what the signed-in user may see: their unit's subtree.
+
+Views never filter by unit themselves; they pass their statement through `visible` or load a single
+record with `get_visible_or_404`, so that a clerk of one ward gets 404 for anything of another ward.
+"""
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.extensions import db
+from app.units.models import Unit
+
+
+def subtree_unit_ids(root: Unit) -> Select:
+    """A sub-select of the ids of `root` and every unit below it."""
+    return select(Unit.id).where(Unit.path.startswith(root.path))
+
+
+def visible_unit_ids() -> Select:
+    """The ids of the units the current user may see (their unit and everything below it)."""
+    if not current_user.is_authenticated:
+        return select(Unit.id).where(False)
+    return subtree_unit_ids(current_user.unit)
+
+
+def visible(stmt: Select, unit_id_column: InstrumentedAttribute) -> Select:
+    """`stmt` restricted to rows whose `unit_id_column` is in the current user's subtree."""
+    return stmt.where(unit_id_column.in_(visible_unit_ids()))
+
+
+def visible_units() -> Select:
+    return visible(select(Unit), Unit.id).order_by(Unit.path)
+
+
+def get_visible_or_404(model, ident):
+    """Load one record of `model` by primary key, or 404 if it is missing or outside the subtree.
+
+    The model names the column that places it in the tree in `__scope_column__`
+    ("unit_id"; "id" for Unit itself). Out-of-scope records answer 404, not 403, so that a
+    user cannot learn which ids exist in other wards.
+    """
+    column_name = getattr(model, "__scope_column__", None)
+    if column_name is None:
+        raise TypeError(f"{model.__name__} has no __scope_column__: it cannot be scoped")
+    column = getattr(model, column_name)
+    record = db.session.scalar(visible(select(model).where(model.id == ident), column))
+    if record is None:
+        abort(404)
+    return record
+
+
+def get_visible_unit_or_404(unit_id: int) -> Unit:
+    return get_visible_or_404(Unit, unit_id)
+

@@ -1,0 +1,1 @@
+"""Working time of a unit: office hours, days off, deadlines."""
