@@ -1,0 +1,114 @@
+"""Fixtures: one app per session on the migrated schema, emptied after each test; a small world of units
+and users of every role; `login_as`."""
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.auth.models import Role, User
+from app.extensions import db
+from app.units.models import Unit, UnitKind
+from config import BASE_DIR
+
+SHARED_DATA = BASE_DIR.parent / "shared" / "data"
+PASSWORD = "mat-khau-thu"
+
+
+def _rebuild_schema() -> None:
+    """Drop everything and apply the migrations, so tests run on the schema production gets."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(directory=str(BASE_DIR / "migrations"))
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app("test")
+    with app.app_context():
+        _rebuild_schema()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request):
+    yield
+    if "app" not in request.fixturenames:
+        return  # pure unit tests never touch the database
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def portal_file() -> Path:
+    path = SHARED_DATA / "tthc-cap-xa.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} is not there (shared/ sits beside the checkout)")
+    return path
+
+
+def make_unit(code: str, name: str, kind: UnitKind, parent: Unit | None = None) -> Unit:
+    unit = Unit(code=code, name=name, kind=kind, parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    unit.refresh_path()
+    return unit
+
+
+def make_user(username: str, role: Role, unit: Unit, full_name: str = "Người Dùng Thử") -> User:
+    user = User(username=username, full_name=full_name, role=role, unit=unit)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@dataclass
+class World:
+    city: Unit
+    district: Unit
+    ward_a: Unit
+    ward_b: Unit
+    users: dict[str, User]
+
+    def user(self, role: str, where: str = "a") -> User:
+        return self.users[f"{role}_{where}"]
+
+
+@pytest.fixture
+def world(app) -> World:
+    """City → district → ward A, and ward B straight under the city; a user of every role in each place
+    that role lives (clerks and chairs in wards; officers and admins in the city and the district)."""
+    city = make_unit("000.00.00.H99", "Thành phố Thử", UnitKind.CITY)
+    district = make_unit("000.01.00.H99", "Quận Thử", UnitKind.DISTRICT, city)
+    ward_a = make_unit("000.01.01.H99", "Phường Ánh Dương", UnitKind.WARD, district)
+    ward_b = make_unit("000.00.02.H99", "Xã Bình Minh", UnitKind.WARD, city)
+    users = {}
+    for where, unit in (("a", ward_a), ("b", ward_b)):
+        users[f"clerk_{where}"] = make_user(f"clerk.{where}", Role.CLERK, unit, "Nguyễn Thị Một Cửa")
+        users[f"chair_{where}"] = make_user(f"chair.{where}", Role.CHAIR, unit, "Trần Văn Chủ Tịch")
+        users[f"admin_{where}"] = make_user(f"admin.{where}", Role.ADMIN, unit)
+    users["officer_district"] = make_user("officer.district", Role.OFFICER, district)
+    users["admin_district"] = make_user("admin.district", Role.ADMIN, district)
+    users["officer_city"] = make_user("officer.city", Role.OFFICER, city)
+    users["admin_city"] = make_user("admin.city", Role.ADMIN, city)
+    db.session.commit()
+    return World(city, district, ward_a, ward_b, users)
+
+
+@pytest.fixture
+def login_as(client):
+    def login(user: User):
+        client.post("/logout")
+        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return login
