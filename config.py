@@ -42,6 +42,8 @@ class Config:
     LOGIN_LIMITS = os.environ.get("LOGIN_LIMITS", "10 per minute;50 per hour")
 
     TEMPLATES_STRICT = False
+    # Werkzeug's default (scrypt) in production; tests use a cheap method to stay fast.
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 class DevelopmentConfig(Config):
@@ -59,6 +61,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     TEMPLATES_STRICT = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):

@@ -11,9 +11,9 @@ def is_fragment_request() -> bool:
     )
 
 
-def render_page_or_fragment(page: str, fragment: str, **context) -> str:
+def render_page_or_fragment(page_template: str, fragment_template: str, **context) -> str:
     """The whole page, or for htmx only the fragment the page itself includes."""
-    return render_template(fragment if is_fragment_request() else page, **context)
+    return render_template(fragment_template if is_fragment_request() else page_template, **context)
 
 
 def _vary_on_htmx(response: Response) -> Response:

@@ -1,5 +1,5 @@
 """Sign-in and user administration forms."""
-from flask_wtf import FlaskForm
+from app.forms_vi import Form
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -7,14 +7,14 @@ from app.auth.models import MIN_PASSWORD_LENGTH, ROLE_LABELS
 from app.vntext import nfc
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField("Tên đăng nhập", validators=[DataRequired("Nhập tên đăng nhập."), Length(max=64)],
                            filters=[lambda v: (v or "").strip().lower()])
     password = PasswordField("Mật khẩu", validators=[DataRequired("Nhập mật khẩu."), Length(max=200)])
     remember = BooleanField("Ghi nhớ trên máy này")
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(
         "Tên đăng nhập",
         validators=[

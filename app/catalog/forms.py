@@ -1,12 +1,13 @@
 """The form to add or change one of a unit's offerings."""
-from flask_wtf import FlaskForm
+from app.forms_vi import Form
 from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from app.catalog.models import TIME_UNIT_LABELS, OnlineKind, SupplementRule
+from app.vntext import nfc
 
 
-class OfferingForm(FlaskForm):
+class OfferingForm(Form):
     procedure_code = StringField(
         "Mã thủ tục", validators=[DataRequired("Nhập mã thủ tục, ví dụ 1.001193.")],
         filters=[lambda v: (v or "").strip()],
@@ -25,3 +26,15 @@ class OfferingForm(FlaskForm):
                  (SupplementRule.RESTART.value, "Tính lại từ đầu khi nhận đủ")],
     )
     active_from = DateField("Áp dụng từ ngày", validators=[DataRequired("Nhập ngày áp dụng.")])
+
+
+class ProcedureReviewForm(Form):
+    """An administrator states the statutory time the portal text did not give in a readable form."""
+
+    statutory_value = DecimalField(
+        "Thời hạn luật định", places=None,
+        validators=[InputRequired("Nhập thời hạn."), NumberRange(min=0.01, max=1000, message="Thời hạn phải lớn hơn 0.")],
+    )
+    statutory_unit = SelectField("Đơn vị thời gian", choices=[(u.value, label) for u, label in TIME_UNIT_LABELS.items()])
+    note = StringField("Căn cứ", validators=[DataRequired("Ghi căn cứ, ví dụ điều khoản của văn bản.")],
+                       filters=[nfc], description="Ví dụ: Điều 16 Luật Hộ tịch 2014 — trong ngày làm việc.")

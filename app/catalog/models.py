@@ -195,6 +195,10 @@ class Offering(db.Model):
         self.committed_hours, self.committed_days = comparable_time(value, unit)
 
     @property
+    def online_kind_label(self) -> str:
+        return OnlineKind(self.online_kind).label
+
+    @property
     def committed_label(self) -> str:
         return format_time(self.committed_value, self.committed_unit)
 

@@ -133,7 +133,7 @@ def parse_portal_record(raw: Mapping) -> PortalProcedure:
     `problems` (Vietnamese, for the administrator).
     """
     if not isinstance(raw, Mapping):
-        raise ValueError(f"a portal record must be a JSON object, not {type(raw).__name__}")
+        raise ValueError(f"bản ghi phải là một đối tượng JSON, không phải {type(raw).__name__}")
     code = _one_line(_field(raw, "ma_thu_tuc"))
     if not code:
         raise ValueError("bản ghi thiếu mã thủ tục (ma_thu_tuc)")
@@ -144,7 +144,7 @@ def parse_portal_record(raw: Mapping) -> PortalProcedure:
     problems: list[str] = []
     channels = _parse_channels(_field(raw, "cach_thuc_thuc_hien"), problems)
     documents = _parse_documents(_field(raw, "thanh_phan_ho_so"), problems)
-    levels = tuple(level for level in (_one_line(part) for part in _field(raw, "cap_thuc_hien").split(",")) if level)
+    levels = tuple(filter(None, (_one_line(part) for part in _field(raw, "cap_thuc_hien").split(","))))
     return PortalProcedure(
         code=code,
         name=name,
@@ -159,21 +159,25 @@ def parse_portal_record(raw: Mapping) -> PortalProcedure:
         url=_one_line(_field(raw, "detail_url")),
         channels=channels,
         documents=documents,
-        problems=tuple(problems),
+        problems=tuple(dict.fromkeys(problems)),  # a channel repeated in several rows says it once
     )
 
 
-# --- cach_thuc_thuc_hien: one row per channel, cells "Thời gian", "Phí, lệ phí", "Mô tả" glued --
+# cach_thuc_thuc_hien: one row per channel, its cells "Thời gian", "Phí, lệ phí", "Mô tả" glued.
 
 _CHANNEL_HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
-_CHANNEL_LABELS = {"Trực tiếp": Channel.DIRECT, "Trực tuyến": Channel.ONLINE, "Dịch vụ bưu chính": Channel.POST}
+_CHANNEL_LABELS = {
+    "Trực tiếp": Channel.DIRECT,
+    "Trực tuyến": Channel.ONLINE,
+    "Dịch vụ bưu chính": Channel.POST,
+}
 _LABEL_OF = {channel: label for label, channel in _CHANNEL_LABELS.items()}
 _CHANNEL_NAME = re.compile("|".join(map(re.escape, _CHANNEL_LABELS)))
 
 _NOT_STATED = "Không có thông tin"
 _CURRENCY = r"(?:VNĐ|Việt Nam Đồng|USD|Đồng|đồng)"
 # A fee cell: a word, or an amount in the portal's format (thousands separated by commas).
-_FEE = re.compile(rf"Miễn phí|{_NOT_STATED}|(?P<amount>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)? ?{_CURRENCY}")
+_FEE = re.compile(rf"Miễn phí|{_NOT_STATED}|(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)? ?{_CURRENCY}")
 _FEE_WORD = re.compile(rf"Miễn phí|{_NOT_STATED}")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # Longest unit first: "Ngày làm việc" must not be read as "Ngày".
@@ -184,7 +188,9 @@ _UNITS = (
     ("giờ", TimeUnit.WORKING_HOURS),
 )
 _TIME_WITH_UNIT = re.compile(
-    r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>" + "|".join(word for word, _ in _UNITS) + ")",
+    r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>"
+    + "|".join(word.replace(" ", r"\s+") for word, _ in _UNITS)
+    + ")",
     re.IGNORECASE,
 )
 _UNIT_OF = {word: unit for word, unit in _UNITS}
@@ -225,7 +231,8 @@ def _parse_channels(text: str, problems: list[str]) -> tuple[ChannelTerms, ...]:
         return ()
     preamble = _one_line(body[: starts[0].start()])
     if preamble:
-        problems.append(f"Cách thức thực hiện: bỏ qua đoạn đứng trước hình thức nộp đầu tiên «{_excerpt(preamble)}»")
+        problems.append("Cách thức thực hiện: bỏ qua đoạn đứng trước hình thức nộp đầu tiên "
+                        f"«{_excerpt(preamble)}»")
     rows = []
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(body)
@@ -250,9 +257,10 @@ def _parse_row(channel: Channel, cells: str, problems: list[str]) -> _Row:
     value, unit, why = _read_time(time_text)
     if value is None:
         if glued:
-            why = (f"{why}; số dính liền với phí «{glued}», đã tách thành «{time_text}» và «{_one_line(fee)}»")
+            why = f"{why}; số dính liền với phí «{glued}», đã tách thành «{time_text}» và «{_one_line(fee)}»"
         if time_text:
-            problems.append(f"{label}: không đọc được thời hạn «{_excerpt(time_text)}»" + (f" ({why})" if why else ""))
+            reason = f" ({why})" if why else ""
+            problems.append(f"{label}: không đọc được thời hạn «{_excerpt(time_text)}»{reason}")
         else:
             problems.append(f"{label}: không có thời hạn")
     return _Row(channel, time_text, value, unit, fee_text, normalize_text(rest))
@@ -348,7 +356,7 @@ def _read_time(time_text: str) -> tuple[Decimal | None, TimeUnit | None, str]:
         return None, None, ""
     if value <= 0:
         return None, None, "thời hạn bằng 0"
-    return value, _UNIT_OF[match.group("unit").lower()], ""
+    return value, _UNIT_OF[" ".join(match.group("unit").lower().split())], ""
 
 
 def _merge_rows(rows: list[_Row], problems: list[str]) -> tuple[ChannelTerms, ...]:
@@ -357,7 +365,8 @@ def _merge_rows(rows: list[_Row], problems: list[str]) -> tuple[ChannelTerms, ..
     The portal sometimes gives a channel several rows: alternative cases ("hoàn thuế trước: 6 ngày
     làm việc", "kiểm tra trước: 40 ngày") or successive steps (2 + 5 + 2 working days). Which time
     applies is for a person to decide, so when the rows disagree the channel's time is left
-    unread, every raw time is kept in time_text, and the problem says so.
+    unread, every row's raw time is kept in time_text ("2 Ngày làm việc; 5 Ngày làm việc; 2 Ngày
+    làm việc"), the distinct fees and descriptions are joined, and the problem says so.
     """
     by_channel: dict[Channel, list[_Row]] = {}
     for row in rows:
@@ -369,10 +378,11 @@ def _merge_rows(rows: list[_Row], problems: list[str]) -> tuple[ChannelTerms, ..
             terms.append(ChannelTerms(channel, first.time_value, first.time_unit, first.time_text,
                                       first.fee_text, first.description))
             continue
-        times = _distinct(row.time_text for row in group)
         readings = {(row.time_value, row.time_unit) for row in group}
         value, unit = (first.time_value, first.time_unit) if len(readings) == 1 else (None, None)
-        time_text = "; ".join(times)
+        times = [row.time_text for row in group]
+        # Every row's time in order when they differ: steps of 2, 5 and 2 days must stay three.
+        time_text = times[0] if len(set(times)) == 1 else "; ".join(text or "—" for text in times)
         if len(time_text) > _MAX_JOINED_TIME_TEXT:
             time_text = time_text[: _MAX_JOINED_TIME_TEXT - 1] + "…"
         if len(readings) > 1:
@@ -396,8 +406,8 @@ def _excerpt(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# --- thanh_phan_ho_so: sections, each "Tên giấy tờMẫu đơn, tờ khaiSố lượng" then rows of
-# name, form file name and count, glued ----------------------------------------------------------
+# thanh_phan_ho_so: sections, each a heading, "Tên giấy tờMẫu đơn, tờ khaiSố lượng", then rows
+# of name, form file name and count, glued.
 
 _DOCUMENTS_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 # The count cell: "1 bản chính", "0 bản chính,1 bản sao", or "Bản chính: 1 Bản sao: 0".
@@ -445,7 +455,8 @@ def _parse_documents(text: str, problems: list[str]) -> tuple[RequiredDocument, 
             if name:
                 documents.append(RequiredDocument(name, counts[0], counts[1], section))
             else:
-                problems.append(f"Thành phần hồ sơ: số lượng «{_one_line(body[start:end])}» không kèm tên giấy tờ")
+                count = _one_line(body[start:end])
+                problems.append(f"Thành phần hồ sơ: số lượng «{count}» không kèm tên giấy tờ")
         cursor = end
     trailing = _clean_name(body[cursor:])
     if trailing:
@@ -496,10 +507,11 @@ def _strip_file_name(name: str) -> str:
     """The name without the form file name glued to its end, or unchanged when the seam is unclear.
 
     The seam is where a lower-case letter or a closing mark meets a capital ("…quy địnhMauon.docx",
-    "…ký tên.M01b.pdf"), a closing mark meets a digit ("(Mẫu số 01/BĐS)01 BĐS.docx"), or an
-    acronym or a number meets a word ("…NĐ-CPMau13.docx", "…25/01/2026Mẫu số 03.docx"). File
-    names contain such seams too
-    ("MuCT01banhnhkm…"), so it is the first seam in the last space-separated word that has one.
+    "…ký tên.M01b.pdf", "…QĐ-TTgGiấy đề nghị.pdf"), a closing mark meets a digit ("(Mẫu số
+    01/BĐS)01 BĐS.docx", "…con nuôi;1.nxinnhnconnui.doc"), or an acronym or a number meets a word
+    ("…NĐ-CPMau13.docx", "…25/01/2026Mẫu số 03.docx"). File names contain such seams too
+    ("1.MuCT01banhnhkmtheoThngts53.doc"), so it is the first seam in the last space-separated word
+    that has one.
     """
     words = name.split(" ")
     offset = len(name)
@@ -515,11 +527,14 @@ def _strip_file_name(name: str) -> str:
 def _first_seam(word: str) -> int | None:
     for index in range(1, len(word)):
         left, right = word[index - 1], word[index]
-        following = word[index + 1] if index + 1 < len(word) else ""
+        if left == "." and index >= 2 and word[index - 2].isdigit():
+            continue  # "36.2025.TT", "02.7.2025": a dotted number, not the end of a sentence
         if right.isupper() and (left.islower() or left in _CLOSERS):
             return index
-        if right.isdigit() and left in _CLOSERS:
-            return index
-        if (left.isupper() or left.isdigit()) and right.isupper() and following.islower():
-            return index
+        if right.isdigit() and left in _CLOSERS and (left != "." or word[index + 1: index + 2] == "."):
+            return index  # after a full stop only a numbered file: "….1.MuCT01….doc"
+        following = word[index + 1: index + 3]
+        if (left.isupper() or left.isdigit()) and right.isupper() and len(following) == 2 \
+                and all(ch.islower() for ch in following):
+            return index  # "CPMau", "2026Mẫu"; not "QĐ-TTg"
     return None

@@ -4,7 +4,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import distinct, select
 
 from app.auth.models import Role
-from app.catalog.forms import OfferingForm
+from app.auth.permissions import admin_required, roles_required
+from app.catalog.forms import OfferingForm, ProcedureReviewForm
 from app.catalog.models import Offering, Procedure
 from app.catalog.offerings_import import check_committed_time
 from app.catalog.queries import offering_summary, offerings_in_effect, procedure_search
@@ -53,9 +54,36 @@ def procedure_detail(code: str):
     return render_template("catalog/procedure.html", procedure=procedure)
 
 
+@bp.route("/catalog/procedures/<code>/review", methods=["GET", "POST"])
+@admin_required
+def procedure_review(code: str):
+    """Set by hand the statutory time of a procedure flagged for review, and clear the flag."""
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == code))
+    if procedure is None:
+        abort(404)
+    form = ProcedureReviewForm()
+    if not form.is_submitted() and procedure.statutory_value is not None:
+        form.statutory_value.data = procedure.statutory_value
+        form.statutory_unit.data = procedure.statutory_unit
+    if form.validate_on_submit():
+        procedure.set_statutory_time(form.statutory_value.data, form.statutory_unit.data)
+        procedure.needs_review = False
+        stamp = f"{local_now():%d/%m/%Y %H:%M} {current_user.full_name}"
+        procedure.review_notes = (procedure.review_notes + "\n" if procedure.review_notes else "") + (
+            f"Đã xem lại ({stamp}): {procedure.statutory_label}; căn cứ: {form.note.data}")
+        db.session.commit()
+        flash(f"Đã ghi thời hạn luật định của thủ tục {procedure.code}.", "success")
+        return redirect(url_for("catalog.procedure_detail", code=procedure.code), code=303)
+    return render_template("catalog/procedure_review.html", form=form, procedure=procedure), (
+        422 if form.errors else 200)
+
+
 def _can_edit_offerings(unit: Unit) -> bool:
     """Administrators of the subtree, and the chair of the unit itself, set what its desk commits to."""
     return current_user.role == Role.ADMIN or (current_user.role == Role.CHAIR and current_user.unit_id == unit.id)
+
+
+offering_editors_only = roles_required(Role.ADMIN, Role.CHAIR)
 
 
 @bp.get("/units/<int:unit_id>/offerings")
@@ -118,13 +146,13 @@ def _edit_offering(unit: Unit, offering: Offering | None):
 
 
 @bp.route("/units/<int:unit_id>/offerings/new", methods=["GET", "POST"])
-@login_required
+@offering_editors_only
 def offering_new(unit_id: int):
     return _edit_offering(get_visible_unit_or_404(unit_id), None)
 
 
 @bp.route("/offerings/<int:offering_id>/edit", methods=["GET", "POST"])
-@login_required
+@offering_editors_only
 def offering_edit(offering_id: int):
     offering = get_visible_or_404(Offering, offering_id)
     return _edit_offering(offering.unit, offering)

@@ -1,5 +1,5 @@
 """The administrator's unit form."""
-from flask_wtf import FlaskForm
+from app.forms_vi import Form
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -7,7 +7,7 @@ from app.units.models import UnitKind
 from app.vntext import nfc
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     code = StringField(
         "Mã định danh",
         validators=[DataRequired("Nhập mã định danh."), Length(max=40),

@@ -1,0 +1,48 @@
+"""The base form of the app: Flask-WTF with WTForms' own messages in Vietnamese (WTForms ships none)."""
+from flask_wtf import FlaskForm
+
+MESSAGES_VI = {
+    "This field is required.": "Trường này không được để trống.",
+    "Not a valid choice.": "Lựa chọn không hợp lệ.",
+    "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
+    "Not a valid date value.": "Ngày không hợp lệ.",
+    "Not a valid datetime value.": "Thời điểm không hợp lệ.",
+    "Not a valid time value.": "Giờ không hợp lệ.",
+    "Not a valid decimal value.": "Không phải số.",
+    "Not a valid float value.": "Không phải số.",
+    "Not a valid integer value.": "Không phải số nguyên.",
+    "Invalid email address.": "Địa chỉ thư điện tử không hợp lệ.",
+    "Invalid input.": "Giá trị không hợp lệ.",
+    "Number must be at least %(min)s.": "Số phải từ %(min)s trở lên.",
+    "Number must be at most %(max)s.": "Số không được lớn hơn %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Số phải từ %(min)s đến %(max)s.",
+    "Field must be at least %(min)d character long.": "Cần ít nhất %(min)d ký tự.",
+    "Field must be at least %(min)d characters long.": "Cần ít nhất %(min)d ký tự.",
+    "Field cannot be longer than %(max)d character.": "Không được dài quá %(max)d ký tự.",
+    "Field cannot be longer than %(max)d characters.": "Không được dài quá %(max)d ký tự.",
+    "Field must be exactly %(max)d character long.": "Phải đúng %(max)d ký tự.",
+    "Field must be exactly %(max)d characters long.": "Phải đúng %(max)d ký tự.",
+    "Field must be between %(min)d and %(max)d characters long.": "Phải dài từ %(min)d đến %(max)d ký tự.",
+    "The CSRF token is missing.": "Thiếu mã bảo vệ biểu mẫu: hãy tải lại trang.",
+    "The CSRF token is invalid.": "Mã bảo vệ biểu mẫu không hợp lệ: hãy tải lại trang.",
+    "The CSRF token has expired.": "Mã bảo vệ biểu mẫu đã hết hạn: hãy tải lại trang.",
+    "The CSRF tokens do not match.": "Mã bảo vệ biểu mẫu không khớp: hãy tải lại trang.",
+    "CSRF token missing.": "Thiếu mã bảo vệ biểu mẫu: hãy tải lại trang.",
+    "Invalid CSRF Token.": "Mã bảo vệ biểu mẫu không hợp lệ: hãy tải lại trang.",
+    "CSRF token expired.": "Mã bảo vệ biểu mẫu đã hết hạn: hãy tải lại trang.",
+    "CSRF failed.": "Mã bảo vệ biểu mẫu không hợp lệ: hãy tải lại trang.",
+}
+
+
+class _Vietnamese:
+    def gettext(self, string: str) -> str:
+        return MESSAGES_VI.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _Vietnamese()

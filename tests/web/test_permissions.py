@@ -1,0 +1,160 @@
+"""Every route, every role, ward A against ward B: scoping is one mechanism, and these tests hold it to that.
+
+The matrix is checked against the app's URL map, so a new route without a row here fails the suite.
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from app.auth.models import Role, User
+from app.catalog.models import Offering, OnlineKind, Procedure
+from app.extensions import db
+from app.worktime.deadlines import TimeUnit
+from app.worktime.models import DayOverride
+
+ALL_ROLES = {Role.CLERK, Role.CHAIR, Role.OFFICER, Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    url: object  # (objects of the target ward) -> URL
+    roles: frozenset  # roles allowed to use it
+    success: int = 200
+    data: object = None  # (objects) -> form data for POST
+    scoped: bool = True  # does the URL name something that belongs to one ward?
+
+
+def _form_for_override(objects):
+    return {"day": "2026-12-31", "is_working": "0", "unit_id": str(objects["unit"].id), "note": "Quyết định thử"}
+
+
+ROUTES = {
+    "home.index": Route("GET", lambda o: "/", ALL_ROLES, scoped=False),
+    "auth.login": Route("GET", lambda o: "/login", ALL_ROLES, success=302, scoped=False),
+    "auth.logout": Route("POST", lambda o: "/logout", ALL_ROLES, success=302, scoped=False),
+    "auth.user_list": Route("GET", lambda o: "/users", {Role.ADMIN}, scoped=False),
+    "auth.user_new": Route("GET", lambda o: "/users/new", {Role.ADMIN}, scoped=False),
+    "auth.user_edit": Route("GET", lambda o: f"/users/{o['user'].id}/edit", {Role.ADMIN}),
+    "units.unit_list": Route("GET", lambda o: "/units/", ALL_ROLES, scoped=False),
+    "units.unit_new": Route("GET", lambda o: "/units/new", {Role.ADMIN}, scoped=False),
+    "units.unit_edit": Route("GET", lambda o: f"/units/{o['unit'].id}/edit", {Role.ADMIN}),
+    "catalog.procedure_list": Route("GET", lambda o: "/catalog/procedures", ALL_ROLES, scoped=False),
+    "catalog.procedure_suggest": Route("GET", lambda o: "/catalog/procedures/suggest?procedure_code=khai", ALL_ROLES, scoped=False),
+    "catalog.procedure_detail": Route("GET", lambda o: "/catalog/procedures/9.999001", ALL_ROLES, scoped=False),
+    "catalog.procedure_review": Route("GET", lambda o: "/catalog/procedures/9.999001/review", {Role.ADMIN}, scoped=False),
+    "catalog.offering_list": Route("GET", lambda o: f"/units/{o['unit'].id}/offerings", ALL_ROLES),
+    "catalog.offering_new": Route("GET", lambda o: f"/units/{o['unit'].id}/offerings/new", {Role.ADMIN, Role.CHAIR}),
+    "catalog.offering_edit": Route("GET", lambda o: f"/offerings/{o['offering'].id}/edit", {Role.ADMIN, Role.CHAIR}),
+    "worktime.calendar_view": Route("GET", lambda o: f"/calendar/?unit_id={o['unit'].id}", ALL_ROLES),
+    # The unit is in the form, not the URL: see test_an_administrator_cannot_declare_a_day_for_another_ward.
+    "worktime.override_add": Route("POST", lambda o: "/calendar/overrides", {Role.ADMIN}, success=303,
+                                   data=_form_for_override, scoped=False),
+    "worktime.override_delete": Route("POST", lambda o: f"/calendar/overrides/{o['override'].id}/delete",
+                                      {Role.ADMIN}, success=303),
+}
+
+# Who signs in: users in ward A, in the district above A, and in the city above everything.
+USERS = ["clerk_a", "chair_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
+
+
+def _objects_of(world, ward):
+    procedure = db.session.query(Procedure).filter_by(code="9.999001").one_or_none()
+    if procedure is None:
+        procedure = Procedure(code="9.999001", name="Thủ tục thử nghiệm", field="Hộ tịch")
+        procedure.set_statutory_time(Decimal(5), TimeUnit.WORKING_DAYS)
+        procedure.refresh_search_key()
+        db.session.add(procedure)
+    offering = Offering(unit=ward, procedure=procedure, active_from=date(2025, 1, 1), online_kind=OnlineKind.NONE)
+    offering.set_committed_time(Decimal(3), TimeUnit.WORKING_DAYS)
+    override = DayOverride(day=date(2026, 12, 30), unit=ward, is_working=False, note="Nghỉ thử")
+    db.session.add_all([offering, override])
+    db.session.commit()
+    users_of_ward = [u for u in world.users.values() if u.unit_id == ward.id]
+    return {"unit": ward, "offering": offering, "override": override, "user": users_of_ward[0]}
+
+
+def _expected(route: Route, user, target_ward) -> int:
+    if user.role not in route.roles:
+        return 403
+    if route.scoped and not target_ward.is_within(user.unit):
+        return 404
+    return route.success
+
+
+def test_every_route_of_the_app_is_in_the_permission_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints == set(ROUTES)
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world, endpoint):
+    route = ROUTES[endpoint]
+    objects = _objects_of(world, world.ward_a)
+    url = route.url(objects)
+    response = client.open(url, method=route.method, data=route.data(objects) if route.data else None)
+    if endpoint == "auth.login":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("username", USERS)
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+@pytest.mark.parametrize("target", ["ward_a", "ward_b"])
+def test_each_role_gets_what_it_may_and_nothing_of_another_ward(client, world, login_as, endpoint, username, target):
+    route = ROUTES[endpoint]
+    target_ward = getattr(world, target)
+    objects = _objects_of(world, target_ward)
+    user = world.users[username]
+    login_as(user)
+    response = client.open(route.url(objects), method=route.method,
+                           data=route.data(objects) if route.data else None)
+    assert response.status_code == _expected(route, user, target_ward), (
+        f"{username} {route.method} {route.url(objects)}")
+
+
+def test_a_clerk_never_sees_another_wards_offerings_in_lists(client, world, login_as):
+    _objects_of(world, world.ward_b)
+    login_as(world.user("clerk", "a"))
+    page = client.get("/units/").get_data(as_text=True)
+    assert world.ward_a.name in page
+    assert world.ward_b.name not in page
+    assert world.city.name not in page
+
+
+def test_a_city_officer_sees_every_ward_below_the_city(client, world, login_as):
+    login_as(world.users["officer_city"])
+    page = client.get("/units/").get_data(as_text=True)
+    for unit in (world.city, world.district, world.ward_a, world.ward_b):
+        assert unit.name in page
+
+
+def test_an_administrator_cannot_give_a_user_a_unit_outside_their_subtree(client, world, login_as):
+    login_as(world.user("admin", "a"))
+    response = client.post("/users/new", data={
+        "username": "nguoi.moi", "full_name": "Người Mới", "role": "clerk",
+        "unit_id": str(world.ward_b.id), "password": "mat-khau-dai", "is_active": "y"})
+    assert response.status_code == 422
+    assert "Lựa chọn không hợp lệ" in response.get_data(as_text=True)
+    assert db.session.query(User).filter_by(username="nguoi.moi").count() == 0
+
+
+def test_an_administrator_cannot_declare_a_day_for_another_ward(client, world, login_as):
+    login_as(world.user("admin", "a"))
+    response = client.post("/calendar/overrides", data={
+        "day": "2026-12-31", "is_working": "0", "unit_id": str(world.ward_b.id), "note": "Thử"})
+    assert response.status_code == 303
+    assert db.session.query(DayOverride).filter_by(unit_id=world.ward_b.id).count() == 0
+
+
+def test_only_a_top_level_administrator_may_declare_a_day_for_every_unit(client, world, login_as):
+    login_as(world.user("admin", "a"))
+    client.post("/calendar/overrides", data={"day": "2026-12-31", "is_working": "0", "unit_id": "0", "note": "Thử"})
+    assert db.session.query(DayOverride).filter(DayOverride.unit_id.is_(None)).count() == 0
+    login_as(world.users["admin_city"])
+    client.post("/calendar/overrides", data={"day": "2026-12-31", "is_working": "0", "unit_id": "0", "note": "Thử"})
+    assert db.session.query(DayOverride).filter(DayOverride.unit_id.is_(None)).count() == 1
