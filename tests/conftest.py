@@ -1,7 +1,13 @@
 """Fixtures: one app per session on the migrated schema, emptied after each test; a small world of units
 and users of every role; `login_as`."""
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+# A file, not memory: a second app in a test (other settings) and the browser tests' live server
+# must see the same database. TEST_DATABASE_URL=postgresql://... runs everything on PostgreSQL.
+os.environ.setdefault("TEST_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='motcua-test-')}/test.sqlite3")
 
 import pytest
 from flask_migrate import upgrade
