@@ -125,7 +125,7 @@ def _edit_offering(unit: Unit, offering: Offering | None):
                 Offering.active_from == form.active_from.data,
                 Offering.id != (offering.id if offering else -1)))
             if reason:
-                form.committed_value.errors.append(reason.capitalize() + ".")
+                form.committed_value.errors.append(reason[0].upper() + reason[1:] + ".")
             elif clash:
                 form.active_from.errors.append("Thủ tục này đã có một dòng áp dụng từ ngày này.")
             else:
