@@ -10,8 +10,9 @@ from app.catalog.offerings_import import import_offerings
 from app.catalog.queries import offering_summary
 from app.extensions import db
 from app.importing import ImportFileError
-from app.units.models import Unit
+from app.units.models import Unit, UnitKind
 from app.worktime.deadlines import TimeUnit
+from conftest import make_unit
 
 HEADER = "unit_code,procedure_code,committed_value,committed_unit,at_desk,online_kind,active_from"
 WARD_A = "000.01.01.H99"  # the world's ward A
@@ -180,7 +181,7 @@ def test_shortened_is_derived_alike_in_python_and_in_sql(app, catalog, tmp_path,
 def test_shortened_counts_only_offerings_at_the_desk_in_the_summary(app, catalog, world, tmp_path):
     units = [f"W{number:02d}" for number in range(len(SHORTENED))]
     for unit_code in units:
-        db.session.add(Unit(code=unit_code, name=f"Phường {unit_code}", kind="ward", parent=world.city))
+        make_unit(unit_code, f"Phường {unit_code}", UnitKind.WARD, world.city)
     db.session.commit()
     rows = [f"{unit_code},{code},{value},{unit},{'yes' if index % 3 else 'no'},none,2025-07-01"
             for index, (unit_code, (code, value, unit, _)) in enumerate(zip(units, SHORTENED))]
@@ -245,7 +246,7 @@ BAD_FILES = [
      [(BAD_ROW_LINE, "committed_value")]),
     ("duplicate offering", HEADER, f"{WARD_A},1.000001,2,working_days,yes,none,2025-07-01",
      [(BAD_ROW_LINE, "procedure_code")]),
-    ("several bad cells in one row", HEADER, f"{WARD_A},1.000003,-1,weeks,maybe,all,tomorrow",
+    ("several bad cells in one row", HEADER, f"{WARD_A},1.000003,ba,weeks,maybe,all,tomorrow",
      [(BAD_ROW_LINE, field) for field in
       ("committed_value", "committed_unit", "at_desk", "online_kind", "active_from")]),
 ]
