@@ -1,11 +1,13 @@
 """The base form of the app: Flask-WTF with WTForms' own messages in Vietnamese (WTForms ships none)."""
 from flask_wtf import FlaskForm
+from wtforms import DateField
+from wtforms.widgets import TextInput
 
 MESSAGES_VI = {
     "This field is required.": "Trường này không được để trống.",
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
     "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
-    "Not a valid date value.": "Ngày không hợp lệ.",
+    "Not a valid date value.": "Ngày không hợp lệ (dd/mm/yyyy).",
     "Not a valid datetime value.": "Thời điểm không hợp lệ.",
     "Not a valid time value.": "Giờ không hợp lệ.",
     "Not a valid decimal value.": "Không phải số.",
@@ -46,3 +48,16 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _Vietnamese()
+
+
+class VietnameseDateField(DateField):
+    """A date typed as dd/mm/yyyy, whatever the browser's language (a native date input shows the
+    operating system's order, often mm/dd/yyyy); ISO dates are accepted too."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%d/%m/%Y", "%Y-%m-%d"])
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        render_kw.update(kwargs.pop("render_kw", None) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)

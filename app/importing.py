@@ -44,6 +44,9 @@ def read_csv_rows(path: str | Path, columns: list[str]) -> list[tuple[int, dict[
         header = [nfc(cell).lower() for cell in next(reader)]
     except StopIteration:
         raise ImportFileError([ImportProblem(1, "", "tệp rỗng")]) from None
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        raise ImportFileError([ImportProblem(1, column, "cột lặp lại") for column in repeated])
     missing = [column for column in columns if column not in header]
     unknown = [column for column in header if column not in columns]
     if missing or unknown:
@@ -51,14 +54,26 @@ def read_csv_rows(path: str | Path, columns: list[str]) -> list[tuple[int, dict[
         problems += [ImportProblem(1, column, "cột không được hỗ trợ") for column in unknown]
         raise ImportFileError(problems)
     rows, problems = [], []
-    for cells in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            problems.append(ImportProblem(line, "", f"có {len(cells)} ô, cần {len(header)}"))
-            continue
-        rows.append((line, {column: nfc(cell) for column, cell in zip(header, cells)}))
+    while True:
+        first_line = reader.line_num + 1  # a quoted cell may span lines: report where the row starts
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            # An unclosed quote swallows the rest of the file: name the row where it opened.
+            problems.append(ImportProblem(first_line, "", f"không đọc được dòng CSV ({error}); kiểm tra dấu ngoặc kép"))
+            break
+        _take_row(first_line, cells, header, rows, problems)
     if problems:
         raise ImportFileError(problems)
     return rows
+
+
+def _take_row(line: int, cells: list[str], header: list[str], rows: list, problems: list) -> None:
+    if not any(cell.strip() for cell in cells):
+        return
+    if len(cells) != len(header):
+        problems.append(ImportProblem(line, "", f"có {len(cells)} ô, cần {len(header)}"))
+        return
+    rows.append((line, {column: nfc(cell) for column, cell in zip(header, cells)}))

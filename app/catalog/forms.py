@@ -1,9 +1,9 @@
 """The form to add or change one of a unit's offerings."""
-from app.forms_vi import Form
-from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField
+from wtforms import BooleanField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from app.catalog.models import TIME_UNIT_LABELS, OnlineKind, SupplementRule
+from app.forms_vi import Form, VietnameseDateField
 from app.vntext import nfc
 
 
@@ -25,7 +25,7 @@ class OfferingForm(Form):
         choices=[("", "Theo cài đặt chung"), (SupplementRule.PAUSE.value, "Tạm dừng tính thời gian"),
                  (SupplementRule.RESTART.value, "Tính lại từ đầu khi nhận đủ")],
     )
-    active_from = DateField("Áp dụng từ ngày", validators=[DataRequired("Nhập ngày áp dụng.")])
+    active_from = VietnameseDateField("Áp dụng từ ngày", validators=[DataRequired("Nhập ngày áp dụng.")])
 
 
 class ProcedureReviewForm(Form):

@@ -45,7 +45,9 @@ def read_portal_file(path: str | Path) -> list[tuple[int, dict, PortalProcedure]
     except UnicodeDecodeError as error:
         line = raw_bytes[: error.start].count(b"\n") + 1
         raise ImportFileError([ImportProblem(line, "", "tệp không phải UTF-8")]) from None
-    for line, content in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a record: str.splitlines() would also break at U+2028 and other characters that
+    # JSON allows inside strings.
+    for line, content in enumerate(text.split("\n"), start=1):
         if not content.strip():
             continue
         try:
@@ -59,13 +61,16 @@ def read_portal_file(path: str | Path) -> list[tuple[int, dict, PortalProcedure]
         try:
             procedure = parse_portal_record(raw)
         except ValueError as error:
-            problems.append(ImportProblem(line, "ma_thu_tuc", str(error)))
+            field = "ma_thu_tuc" if not str(raw.get("ma_thu_tuc") or "").strip() else "ten_thu_tuc"
+            problems.append(ImportProblem(line, field, str(error)))
             continue
         if procedure.code in seen:
             problems.append(ImportProblem(line, "ma_thu_tuc", f"mã {procedure.code} lặp lại (dòng {seen[procedure.code]})"))
             continue
         seen[procedure.code] = line
         records.append((line, raw, procedure))
+    if not records and not problems:
+        problems.append(ImportProblem(1, "", "tệp rỗng"))
     if problems:
         raise ImportFileError(problems)
     return records

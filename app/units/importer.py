@@ -34,28 +34,36 @@ def import_units(path: str | Path) -> dict[str, int]:
             problems.append(ImportProblem(line, "kind", f"«{row['kind']}» không hợp lệ (city, district hoặc ward)"))
         wanted[code] = (line, row)
 
-    def kind_of(code: str) -> str | None:
-        if code in wanted:
-            return wanted[code][1]["kind"]
-        return existing[code].kind if code in existing else None
+    # The tree as it will be: units of the database, with the file's rows laid over them.
+    parent_code_of_id = {unit.id: unit.code for unit in existing.values()}
+    final = {code: (unit.kind, parent_code_of_id.get(unit.parent_id, "")) for code, unit in existing.items()}
+    final.update({code: (row["kind"], row["parent_code"]) for code, (line, row) in wanted.items()})
+    valid_kinds = {kind.value for kind in UnitKind}
 
     for code, (line, row) in wanted.items():
-        parent_code = row["parent_code"]
-        kind = row["kind"]
-        if kind not in {k.value for k in UnitKind}:
+        kind, parent_code = row["kind"], row["parent_code"]
+        if kind not in valid_kinds:
             continue
         allowed = ALLOWED_PARENT_KINDS[UnitKind(kind)]
         if not parent_code:
             if allowed:
                 problems.append(ImportProblem(line, "parent_code", "phường/xã hoặc quận/huyện phải có đơn vị cấp trên"))
             continue
-        parent_kind = kind_of(parent_code)
-        if parent_kind is None:
-            problems.append(ImportProblem(line, "parent_code", f"không có đơn vị mã {parent_code}"))
-        elif parent_kind not in allowed:
-            problems.append(ImportProblem(line, "parent_code", f"đơn vị {parent_code} ({parent_kind}) không thể là cấp trên của {kind}"))
-        elif parent_code == code:
+        if parent_code == code:
             problems.append(ImportProblem(line, "parent_code", "một đơn vị không thể là cấp trên của chính nó"))
+        elif parent_code not in final:
+            problems.append(ImportProblem(line, "parent_code", f"không có đơn vị mã {parent_code}"))
+        elif final[parent_code][0] not in allowed:
+            problems.append(ImportProblem(line, "parent_code", f"đơn vị {parent_code} ({final[parent_code][0]}) không thể là cấp trên của {kind}"))
+
+    # A unit the file turns into another kind must still fit the children it keeps in the database.
+    for code, (kind, parent_code) in final.items():
+        if code in wanted or parent_code not in wanted:
+            continue
+        parent_kind = final[parent_code][0]
+        if parent_kind in valid_kinds and parent_kind not in ALLOWED_PARENT_KINDS[UnitKind(kind)]:
+            line = wanted[parent_code][0]
+            problems.append(ImportProblem(line, "kind", f"{parent_code} còn đơn vị trực thuộc {code} ({kind}), không thể là {parent_kind}"))
     if problems:
         raise ImportFileError(sorted(problems, key=lambda p: p.line))
 

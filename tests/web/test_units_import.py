@@ -165,6 +165,7 @@ BAD_FILES = [
     ("blank name", HEADER, ["79.02.09,,ward,79.02"], [(7, "name")]),
     ("unknown kind", HEADER, ["79.02.09,Thị trấn Thử,town,79.02"], [(7, "kind")]),
     ("unit its own parent", HEADER, ["79.03,Quận Vòng,district,79.03"], [(7, "parent_code")]),
+    ("bad row after a blank line", HEADER, ["", "79.02.09,,ward,79.02"], [(8, "name")]),
 ]
 
 
