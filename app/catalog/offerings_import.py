@@ -30,11 +30,11 @@ def check_committed_time(value: Decimal, unit: str, procedure: Procedure) -> str
     """Why a committed time is not acceptable, or None. It may not exceed the statutory time (DOMAIN.md)."""
     if value <= 0:
         return "thời gian phải lớn hơn 0"
+    if value > MAX_COMMITTED_VALUE:
+        return f"thời gian {value} quá lớn"
     if value != value.quantize(Decimal("0.01")):
         # Stored with two decimals: refuse rather than round silently.
         return f"thời gian {value} có quá 2 chữ số thập phân"
-    if value > MAX_COMMITTED_VALUE:
-        return f"thời gian {value} quá lớn"
     hours, days = comparable_time(value, unit)
     if (hours is not None and procedure.statutory_hours is not None and hours > procedure.statutory_hours) or (
         days is not None and procedure.statutory_days is not None and days > procedure.statutory_days

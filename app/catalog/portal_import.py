@@ -14,6 +14,15 @@ from app.importing import ImportFileError, ImportProblem
 # When a procedure has several channels, the statutory time offerings are compared with is the
 # one at the desk, where the one-stop desk receives dossiers; post and online come after it.
 STATUTORY_CHANNEL_ORDER = (ChannelKind.DIRECT, ChannelKind.POST, ChannelKind.ONLINE)
+# (portal field, attribute, column length): checked before writing, so that PostgreSQL never
+# refuses a value halfway through an import.
+LENGTH_LIMITS = (
+    ("ma_thu_tuc", "code", 40),
+    ("linh_vuc", "field", 200),
+    ("so_quyet_dinh", "decision", 300),
+    ("loai_thu_tuc", "kind", 200),
+    ("detail_url", "url", 500),
+)
 
 
 @dataclass
@@ -63,6 +72,12 @@ def read_portal_file(path: str | Path) -> list[tuple[int, dict, PortalProcedure]
         except ValueError as error:
             field = "ma_thu_tuc" if not str(raw.get("ma_thu_tuc") or "").strip() else "ten_thu_tuc"
             problems.append(ImportProblem(line, field, str(error)))
+            continue
+        too_long = [(name, limit) for name, attribute, limit in LENGTH_LIMITS
+                    if len(getattr(procedure, attribute)) > limit]
+        for name, limit in too_long:
+            problems.append(ImportProblem(line, name, f"dài quá {limit} ký tự"))
+        if too_long:
             continue
         if procedure.code in seen:
             problems.append(ImportProblem(line, "ma_thu_tuc", f"mã {procedure.code} lặp lại (dòng {seen[procedure.code]})"))

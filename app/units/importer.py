@@ -1,4 +1,5 @@
 """`flask units import`: the unit tree from a CSV file (code,name,kind,parent_code), all or nothing."""
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -8,6 +9,10 @@ from app.importing import ImportFileError, ImportProblem, read_csv_rows
 from app.units.models import ALLOWED_PARENT_KINDS, Unit, UnitKind
 
 COLUMNS = ["code", "name", "kind", "parent_code"]
+# The same rules as the unit form, so that a file cannot store what the page would refuse.
+CODE_PATTERN = re.compile(r"[A-Za-z0-9.]+")
+CODE_MAX_LENGTH = 40
+NAME_MAX_LENGTH = 200
 
 
 def import_units(path: str | Path) -> dict[str, int]:
@@ -28,8 +33,12 @@ def import_units(path: str | Path) -> dict[str, int]:
         if code in wanted:
             problems.append(ImportProblem(line, "code", f"mã {code} lặp lại (đã có ở dòng {wanted[code][0]})"))
             continue
+        if len(code) > CODE_MAX_LENGTH or not CODE_PATTERN.fullmatch(code):
+            problems.append(ImportProblem(line, "code", f"mã «{code[:60]}» không hợp lệ (chữ, số, dấu chấm; tối đa {CODE_MAX_LENGTH} ký tự)"))
         if not row["name"]:
             problems.append(ImportProblem(line, "name", "để trống"))
+        elif len(row["name"]) > NAME_MAX_LENGTH:
+            problems.append(ImportProblem(line, "name", f"dài quá {NAME_MAX_LENGTH} ký tự"))
         if row["kind"] not in {kind.value for kind in UnitKind}:
             problems.append(ImportProblem(line, "kind", f"«{row['kind']}» không hợp lệ (city, district hoặc ward)"))
         wanted[code] = (line, row)

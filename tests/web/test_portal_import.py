@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.catalog.models import ChannelKind, Procedure, ProcedureChannel, RequiredDocument
+from app.catalog.models import ChannelKind, Procedure, ProcedureChannel
 from app.catalog.portal_import import import_portal
 from app.extensions import db
 from app.importing import ImportFileError
@@ -224,9 +224,9 @@ def test_a_changed_record_in_the_whole_file_is_updated_and_the_others_are_left_a
     after = database_contents()
     assert procedure_count() == RECORDS
     for table in ("procedures", "procedure_channels", "required_documents"):
-        id_column = 0 if table == "procedures" else 1
-        untouched = lambda rows: [row for row in rows if row[id_column] != old_id]  # noqa: E731
-        assert untouched(after[table]) == untouched(before[table]), table
+        procedure_id = 0 if table == "procedures" else 1  # the column holding the procedure's id
+        assert ([row for row in after[table] if row[procedure_id] != old_id]
+                == [row for row in before[table] if row[procedure_id] != old_id]), table
 
 
 def test_text_from_the_portal_is_stored_nfc_and_a_decomposed_copy_is_the_same_procedure(app, tmp_path):
@@ -300,6 +300,8 @@ BAD_FILES = [
     ("line that is not an object", ['["1.000009", "Mảng"]'], [(3, "")]),
     ("record without ma_thu_tuc", [{"ten_thu_tuc": "Không có mã"}], [(3, "ma_thu_tuc")]),
     ("record with a blank ma_thu_tuc", [record("   ")], [(3, "ma_thu_tuc")]),
+    ("record without ten_thu_tuc", [{"ma_thu_tuc": "1.000009"}], [(3, "ten_thu_tuc")]),
+    ("record with a blank ten_thu_tuc", [record("1.000009", name=" \t ")], [(3, "ten_thu_tuc")]),
     ("duplicate code", [record("1.000001", name="Bản sao")], [(3, "ma_thu_tuc")]),
     ("bad line after a blank one", ["", "không phải JSON"], [(4, "")]),
     ("several bad lines", ["{", record(""), "null"], [(3, ""), (4, "ma_thu_tuc"), (5, "")]),
@@ -349,40 +351,39 @@ def test_a_portal_file_in_another_encoding_is_refused_naming_the_line(app, tmp_p
     assert procedure_count() == 0
 
 
-@pytest.mark.xfail(reason="BUG: a record without a name (ten_thu_tuc) is reported under field ma_thu_tuc "
-                          "(app/catalog/portal_import.py, read_portal_file, the ValueError handler)", strict=True)
-def test_a_record_without_a_name_is_reported_under_ten_thu_tuc(app, tmp_path):
-    with pytest.raises(ImportFileError) as raised:
-        import_portal(write_jsonl(tmp_path, [record("1.000001"), record("1.000002", name="  ")]), now=FIRST_IMPORT)
-
-    assert [(p.line, p.field) for p in raised.value.problems] == [(2, "ten_thu_tuc")]
-
-
-@pytest.mark.xfail(reason="BUG: read_portal_file splits lines with str.splitlines(), which also breaks at "
-                          "U+2028, U+2029 and U+0085, characters JSON allows unescaped inside strings, so a "
-                          "valid record is refused as broken JSON (app/catalog/portal_import.py)",
-                   strict=True)
 def test_a_record_with_a_raw_line_separator_inside_a_string_is_imported(app, tmp_path):
-    separated = record("1.000002", ket_qua_xu_ly="Giấy khai sinh\u2028bản chính")
+    separated = record("1.000002", ket_qua_xu_ly="Giấy khai sinh\u2028bản chính\u0085hoặc bản sao\u2029")
     path = write_jsonl(tmp_path, [record("1.000001"), separated])
 
     report = import_portal(path, now=FIRST_IMPORT)
 
     assert report.created == 2
-    assert procedure("1.000002").result == "Giấy khai sinh\nbản chính"
+    assert procedure("1.000002").result == "Giấy khai sinh\nbản chính\nhoặc bản sao"
 
 
-@pytest.mark.xfail(reason="BUG: an empty JSONL file imports as 0 procedures and exits 0, where the CSV "
-                          "importers refuse an empty file ('tệp rỗng') (app/catalog/portal_import.py, "
-                          "read_portal_file)", strict=True)
-def test_an_empty_portal_file_is_refused(app, tmp_path):
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n"], ids=["empty", "blank lines only"])
+def test_an_empty_portal_file_is_refused(app, tmp_path, content):
     path = tmp_path / "empty.jsonl"
-    path.write_bytes(b"")
+    path.write_bytes(content)
 
     with pytest.raises(ImportFileError) as raised:
         import_portal(path, now=FIRST_IMPORT)
 
     assert [(p.line, p.field) for p in raised.value.problems] == [(1, "")]
+    assert "rỗng" in str(raised.value)
+
+
+# procedures.code is VARCHAR(40), field VARCHAR(200): PostgreSQL refuses longer values mid-import.
+@pytest.mark.parametrize("bad, field", [
+    (record("1." + "0" * 40), "ma_thu_tuc"),
+    (record("1.000009", linh_vuc="Hộ tịch " * 30), "linh_vuc"),
+], ids=["code longer than 40", "field longer than 200"])
+def test_a_record_longer_than_its_columns_is_refused_naming_line_and_field(app, tmp_path, bad, field):
+    with pytest.raises(ImportFileError) as raised:
+        import_portal(write_jsonl(tmp_path, [record("1.000001"), bad]), now=FIRST_IMPORT)
+
+    assert [(p.line, p.field) for p in raised.value.problems] == [(2, field)]
+    assert procedure_count() == 0
 
 
 def test_the_import_portal_command_lists_what_needs_review_and_prints_the_summary(app, tmp_path):

@@ -151,6 +151,7 @@ BAD_FILES = [
     ("wrong header", "ma,ten,loai,cap_tren", [], [(1, field) for field in WRONG_HEADER_FIELDS]),
     ("missing column", "code,name,kind", [], [(1, "parent_code")]),
     ("extra column", HEADER + ",note", [], [(1, "note")]),
+    ("column named twice", "code,name,kind,parent_code,Code", [], [(1, "code")]),
     ("row with too few cells", HEADER, ["79.02.09,Phường Thiếu,ward"], [(7, "")]),
     ("row with too many cells", HEADER, ["79.02.09,Phường Thừa,ward,79.02,thêm"], [(7, "")]),
     ("unknown parent code", HEADER, ["79.02.09,Phường Lạc,ward,79.99"], [(7, "parent_code")]),
@@ -166,6 +167,10 @@ BAD_FILES = [
     ("unknown kind", HEADER, ["79.02.09,Thị trấn Thử,town,79.02"], [(7, "kind")]),
     ("unit its own parent", HEADER, ["79.03,Quận Vòng,district,79.03"], [(7, "parent_code")]),
     ("bad row after a blank line", HEADER, ["", "79.02.09,,ward,79.02"], [(8, "name")]),
+    ("bad row after a cell on two lines", HEADER, ['79.02.08,"Phường\nHai Dòng",ward,79.02', "79.02.09,,ward,79.02"],
+     [(9, "name")]),
+    ("unclosed quote in the last row", HEADER, ['79.02.09,"Phường Mở Ngoặc,ward,79.02'], [(7, "")]),
+    ("row on two lines with too few cells", HEADER, ['79.02.08,"Phường\nHai Dòng",ward'], [(7, "")]),
 ]
 
 
@@ -246,43 +251,44 @@ def test_an_empty_units_file_is_refused(app, tmp_path):
     assert "rỗng" in str(raised.value)
 
 
-@pytest.mark.xfail(reason="BUG: read_csv_rows accepts a header naming a column twice; the first column's "
-                          "cells are silently dropped (app/importing.py, the missing/unknown check)", strict=True)
-def test_a_header_naming_a_column_twice_is_refused(app, tmp_path):
-    path = write_csv(tmp_path, ["T1,T2,Tỉnh Thử,city,"], header="code,code,name,kind,parent_code")
-
-    with pytest.raises(ImportFileError) as raised:
-        import_units(path)
-
-    assert raised.value.problems[0].line == 1
-    assert raised.value.problems[0].field == "code"
-
-
-@pytest.mark.xfail(reason="BUG: csv.Error (field larger than field limit) escapes read_csv_rows instead of "
-                          "an ImportProblem naming the line (app/importing.py, the row loop)", strict=True)
 def test_an_unterminated_quote_that_swallows_a_large_file_is_reported_by_line(app, world, tmp_path):
     good = [f"79.00.{number:05d},Phường Số {number} có tên khá dài để tệp lớn,ward,{world.city.code}"
             for number in range(1, 3001)]
     path = write_csv(tmp_path, ['79.00.0,"Phường Mở Ngoặc,ward,' + world.city.code, *good])
+    before = database_contents()
 
     with pytest.raises(ImportFileError) as raised:
         import_units(path)
 
-    assert raised.value.problems[0].line == 2
+    assert [(p.line, p.field) for p in raised.value.problems] == [(2, "")]
+    assert "ngoặc kép" in str(raised.value)
+    assert database_contents() == before
 
 
-@pytest.mark.xfail(reason="BUG: import_units checks the kind of a unit's parent only for rows in the file; "
-                          "turning an existing district into a ward leaves its existing wards under a ward "
-                          "(app/units/importer.py, the parent_code checks)", strict=True)
-def test_changing_a_units_kind_may_not_leave_its_existing_children_under_a_parent_they_cannot_have(app, world, tmp_path):
+def test_changing_a_units_kind_may_not_leave_its_children_under_a_parent_they_cannot_have(app, world, tmp_path):
     before = database_contents()
     row = f"{world.district.code},{world.district.name},ward,{world.city.code}"
 
     with pytest.raises(ImportFileError) as raised:
         import_units(write_csv(tmp_path, [row]))
 
-    assert raised.value.problems[0].line == 2
+    assert [(p.line, p.field) for p in raised.value.problems] == [(2, "kind")]
     assert database_contents() == before
+
+
+# What the unit form refuses (app/units/forms.py) the importer must refuse too: units.code is
+# VARCHAR(40) and units.name VARCHAR(200), which PostgreSQL enforces with an error mid-import.
+@pytest.mark.parametrize("row, field", [
+    ("79.02.09." + "9" * 32 + ",Phường Mã Dài,ward,79.02", "code"),
+    ("79.02.09,Phường " + "Dài " * 50 + ",ward,79.02", "name"),
+    ("79.02 09,Phường Mã Có Dấu Cách,ward,79.02", "code"),
+], ids=["code longer than 40", "name longer than 200", "code with a space"])
+def test_a_unit_the_unit_form_would_refuse_is_refused_naming_line_and_field(app, tmp_path, row, field):
+    with pytest.raises(ImportFileError) as raised:
+        import_units(write_csv(tmp_path, [*TREE, row]))
+
+    assert [(p.line, p.field) for p in raised.value.problems] == [(7, field)]
+    assert unit_count() == 0
 
 
 def test_the_units_import_command_prints_the_summary_in_vietnamese(app, tmp_path):
