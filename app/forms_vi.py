@@ -1,6 +1,7 @@
 """The base form of the app: Flask-WTF with WTForms' own messages in Vietnamese (WTForms ships none)."""
 from flask_wtf import FlaskForm
 from wtforms import DateField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
 
 MESSAGES_VI = {
@@ -61,3 +62,8 @@ class VietnameseDateField(DateField):
         render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the option objects WTForms 3.3+ expects."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]

@@ -1,5 +1,5 @@
 """Sign-in and user administration forms."""
-from app.forms_vi import Form
+from app.forms_vi import Form, options
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -26,7 +26,7 @@ class UserForm(Form):
     )
     full_name = StringField("Họ và tên", validators=[DataRequired("Nhập họ và tên."), Length(max=200)],
                             filters=[nfc])
-    role = SelectField("Vai trò", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    role = SelectField("Vai trò", choices=options((role.value, label) for role, label in ROLE_LABELS.items()))
     unit_id = SelectField("Đơn vị", coerce=int)
     password = PasswordField(
         "Mật khẩu",

@@ -9,6 +9,7 @@ from app.auth.forms import LoginForm, UserForm
 from app.auth.models import MIN_PASSWORD_LENGTH, Role, User
 from app.auth.permissions import admin_required
 from app.extensions import db, limiter, login_manager
+from app.forms_vi import options
 from app.units.models import Unit
 from app.units.scope import get_visible_or_404, visible, visible_units
 from app.worktime.clock import local_now
@@ -86,7 +87,7 @@ def user_list():
 @admin_required
 def user_new():
     form = UserForm()
-    form.unit_id.choices = _unit_choices()
+    form.unit_id.choices = options(_unit_choices())
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors.append("Nhập mật khẩu cho tài khoản mới.")
@@ -107,7 +108,7 @@ def user_new():
 def user_edit(user_id: int):
     user = get_visible_or_404(User, user_id)
     form = UserForm(obj=user)
-    form.unit_id.choices = _unit_choices()
+    form.unit_id.choices = options(_unit_choices())
     if form.validate_on_submit():
         clash = db.session.scalar(
             select(func.count()).where(User.username == form.username.data, User.id != user.id)

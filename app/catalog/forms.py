@@ -3,7 +3,7 @@ from wtforms import BooleanField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from app.catalog.models import TIME_UNIT_LABELS, OnlineKind, SupplementRule
-from app.forms_vi import Form, VietnameseDateField
+from app.forms_vi import Form, VietnameseDateField, options
 from app.vntext import nfc
 
 
@@ -17,13 +17,13 @@ class OfferingForm(Form):
         "Thời gian thực hiện", places=None,
         validators=[InputRequired("Nhập thời gian."), NumberRange(min=0.01, max=1000, message="Thời gian phải lớn hơn 0.")],
     )
-    committed_unit = SelectField("Đơn vị thời gian", choices=[(u.value, label) for u, label in TIME_UNIT_LABELS.items()])
+    committed_unit = SelectField("Đơn vị thời gian", choices=options((u.value, label) for u, label in TIME_UNIT_LABELS.items()))
     at_desk = BooleanField("Tiếp nhận tại Bộ phận Một cửa", default=True)
-    online_kind = SelectField("Dịch vụ công trực tuyến", choices=[(k.value, k.label) for k in OnlineKind])
+    online_kind = SelectField("Dịch vụ công trực tuyến", choices=options((k.value, k.label) for k in OnlineKind))
     supplement_rule = SelectField(
         "Khi yêu cầu bổ sung hồ sơ",
-        choices=[("", "Theo cài đặt chung"), (SupplementRule.PAUSE.value, "Tạm dừng tính thời gian"),
-                 (SupplementRule.RESTART.value, "Tính lại từ đầu khi nhận đủ")],
+        choices=options([("", "Theo cài đặt chung"), (SupplementRule.PAUSE.value, "Tạm dừng tính thời gian"),
+                         (SupplementRule.RESTART.value, "Tính lại từ đầu khi nhận đủ")]),
     )
     active_from = VietnameseDateField("Áp dụng từ ngày", validators=[DataRequired("Nhập ngày áp dụng.")])
 
@@ -35,6 +35,6 @@ class ProcedureReviewForm(Form):
         "Thời hạn luật định", places=None,
         validators=[InputRequired("Nhập thời hạn."), NumberRange(min=0.01, max=1000, message="Thời hạn phải lớn hơn 0.")],
     )
-    statutory_unit = SelectField("Đơn vị thời gian", choices=[(u.value, label) for u, label in TIME_UNIT_LABELS.items()])
+    statutory_unit = SelectField("Đơn vị thời gian", choices=options((u.value, label) for u, label in TIME_UNIT_LABELS.items()))
     note = StringField("Căn cứ", validators=[DataRequired("Ghi căn cứ, ví dụ điều khoản của văn bản.")],
                        filters=[nfc], description="Ví dụ: Điều 16 Luật Hộ tịch 2014 — trong ngày làm việc.")

@@ -1,5 +1,5 @@
 """The administrator's unit form."""
-from app.forms_vi import Form
+from app.forms_vi import Form, options
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -16,5 +16,5 @@ class UnitForm(Form):
         filters=[lambda v: (v or "").strip()],
     )
     name = StringField("Tên đơn vị", validators=[DataRequired("Nhập tên đơn vị."), Length(max=NAME_MAX_LENGTH)], filters=[nfc])
-    kind = SelectField("Cấp", choices=[(kind.value, kind.label) for kind in UnitKind])
+    kind = SelectField("Cấp", choices=options((kind.value, kind.label) for kind in UnitKind))
     parent_id = SelectField("Đơn vị cấp trên", coerce=int)

@@ -7,6 +7,7 @@ from app.auth.models import User
 from app.auth.permissions import admin_required
 from app.catalog.models import Offering
 from app.extensions import db
+from app.forms_vi import options
 from app.units.forms import UnitForm
 from app.units.models import ALLOWED_PARENT_KINDS, Unit, UnitKind
 from app.units.scope import get_visible_unit_or_404, visible, visible_units
@@ -58,7 +59,7 @@ def _validate_unit_form(form: UnitForm, unit: Unit | None) -> Unit | None:
 @admin_required
 def unit_new():
     form = UnitForm()
-    form.parent_id.choices = _parent_choices(None)
+    form.parent_id.choices = options(_parent_choices(None))
     if form.validate_on_submit():
         parent = _validate_unit_form(form, None)
         if not form.errors:
@@ -77,10 +78,10 @@ def unit_new():
 def unit_edit(unit_id: int):
     unit = get_visible_unit_or_404(unit_id)
     form = UnitForm(obj=unit)
-    form.parent_id.choices = _parent_choices(unit)
+    form.parent_id.choices = options(_parent_choices(unit))
     if unit.id == current_user.unit_id:
         # Moving one's own unit would take it, and oneself, out of one's own scope.
-        form.parent_id.choices = [(unit.parent_id or 0, unit.parent.name if unit.parent else "—")]
+        form.parent_id.choices = options([(unit.parent_id or 0, unit.parent.name if unit.parent else "—")])
     if not form.is_submitted():
         form.parent_id.data = unit.parent_id or 0
     if form.validate_on_submit():

@@ -7,6 +7,7 @@ from sqlalchemy import extract, or_, select
 
 from app.auth.permissions import admin_required
 from app.extensions import db
+from app.forms_vi import options
 from app.units.scope import get_visible_unit_or_404, visible, visible_unit_ids, visible_units
 from app.worktime.clock import calendar_for, local_now
 from app.worktime.forms import DayOverrideForm
@@ -42,7 +43,7 @@ def calendar_view():
         months.append((month, [[(day if day.month == month else None) for day in week] for week in weeks]))
     days_off = sorted(day for day in working_calendar.days_off if day.year == year and day.weekday() < 5)
     form = DayOverrideForm()
-    form.unit_id.choices = _override_unit_choices()
+    form.unit_id.choices = options(_override_unit_choices())
     return render_template(
         "worktime/calendar.html", unit=unit, year=year, months=months, calendar=working_calendar,
         overrides=overrides, override_days=override_days, days_off=days_off, form=form,
@@ -60,7 +61,7 @@ def _override_unit_choices() -> list[tuple[int, str]]:
 @admin_required
 def override_add():
     form = DayOverrideForm()
-    form.unit_id.choices = _override_unit_choices()
+    form.unit_id.choices = options(_override_unit_choices())
     if not form.validate_on_submit():
         for field in form:
             for error in field.errors:
