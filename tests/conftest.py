@@ -3,6 +3,7 @@ and users of every role; `login_as`."""
 import os
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 # A file, not memory: a second app in a test (other settings) and the browser tests' live server
@@ -15,8 +16,10 @@ from sqlalchemy import text
 
 from app import create_app
 from app.auth.models import Role, User
+from app.catalog.models import Procedure
 from app.extensions import db
 from app.units.models import Unit, UnitKind
+from app.worktime.deadlines import TimeUnit
 from config import BASE_DIR
 
 SHARED_DATA = BASE_DIR.parent / "shared" / "data"
@@ -74,6 +77,17 @@ def make_user(username: str, role: Role, unit: Unit, full_name: str = "Người 
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def make_procedure(code: str, name: str | None = None, field: str = "Hộ tịch", value=5,
+                   unit: TimeUnit | None = TimeUnit.WORKING_DAYS, needs_review: bool = False) -> Procedure:
+    """A procedure with a statutory time (value None: a time the portal did not give readably)."""
+    procedure = Procedure(code=code, name=name or f"Thủ tục thử {code}", field=field, needs_review=needs_review)
+    procedure.set_statutory_time(Decimal(value) if value is not None else None, unit if value is not None else None)
+    procedure.refresh_search_key()
+    db.session.add(procedure)
+    db.session.flush()
+    return procedure
 
 
 @dataclass

@@ -9,15 +9,7 @@ from app.catalog.queries import offering_summary
 from app.extensions import db
 from app.units.scope import subtree_unit_ids
 from app.worktime.deadlines import TimeUnit
-
-
-def make_procedure(code, name, field="Hộ tịch", value=5, unit=TimeUnit.WORKING_DAYS, needs_review=False):
-    procedure = Procedure(code=code, name=name, field=field, needs_review=needs_review)
-    procedure.set_statutory_time(Decimal(value) if value is not None else None, unit if value is not None else None)
-    procedure.refresh_search_key()
-    db.session.add(procedure)
-    db.session.flush()
-    return procedure
+from conftest import make_procedure
 
 
 def make_offering(unit, procedure, value, time_unit=TimeUnit.WORKING_DAYS, at_desk=True,

@@ -12,32 +12,23 @@ from app.extensions import db
 from app.importing import ImportFileError
 from app.units.models import Unit, UnitKind
 from app.worktime.deadlines import TimeUnit
-from conftest import make_unit
+from conftest import make_procedure, make_unit
 
 HEADER = "unit_code,procedure_code,committed_value,committed_unit,at_desk,online_kind,active_from"
 WARD_A = "000.01.01.H99"  # the world's ward A
 WARD_B = "000.00.02.H99"  # the world's ward B
 
 
-def make_procedure(code: str, value: str | None, unit: TimeUnit | None, needs_review: bool = False) -> Procedure:
-    procedure = Procedure(code=code, name=f"Thủ tục thử {code}", needs_review=needs_review)
-    procedure.set_statutory_time(Decimal(value) if value is not None else None, unit)
-    procedure.refresh_search_key()
-    db.session.add(procedure)
-    db.session.flush()
-    return procedure
-
-
 @pytest.fixture
 def catalog(world):
     """Procedures with a statutory time in each unit, and one whose time could not be read."""
     procedures = {
-        "1.000001": make_procedure("1.000001", "5", TimeUnit.WORKING_DAYS),
-        "1.000002": make_procedure("1.000002", "1", TimeUnit.WORKING_DAYS),
-        "1.000003": make_procedure("1.000003", "4", TimeUnit.WORKING_HOURS),
-        "1.000004": make_procedure("1.000004", "10", TimeUnit.DAYS),
-        "1.000005": make_procedure("1.000005", "0.5", TimeUnit.WORKING_DAYS),
-        "1.000006": make_procedure("1.000006", None, None, needs_review=True),
+        "1.000001": make_procedure("1.000001", value="5", unit=TimeUnit.WORKING_DAYS),
+        "1.000002": make_procedure("1.000002", value="1", unit=TimeUnit.WORKING_DAYS),
+        "1.000003": make_procedure("1.000003", value="4", unit=TimeUnit.WORKING_HOURS),
+        "1.000004": make_procedure("1.000004", value="10", unit=TimeUnit.DAYS),
+        "1.000005": make_procedure("1.000005", value="0.5", unit=TimeUnit.WORKING_DAYS),
+        "1.000006": make_procedure("1.000006", value=None, unit=None, needs_review=True),
     }
     db.session.commit()
     return procedures
