@@ -76,4 +76,4 @@ def _take_row(line: int, cells: list[str], header: list[str], rows: list, proble
     if len(cells) != len(header):
         problems.append(ImportProblem(line, "", f"có {len(cells)} ô, cần {len(header)}"))
         return
-    rows.append((line, {column: nfc(cell) for column, cell in zip(header, cells)}))
+    rows.append((line, {column: nfc(cell) for column, cell in zip(header, cells, strict=True)}))

@@ -128,6 +128,6 @@ def print_demo_logins() -> None:
     if not db.session.scalar(select(func.count()).where(Unit.code == DEMO_CITY[0])):
         return
     click.echo(f"Tài khoản dùng thử (mật khẩu chung: {DEMO_PASSWORD}):")
-    for username, full_name, role, unit_code in demo_users():
+    for username, _full_name, role, unit_code in demo_users():
         unit_name = DEMO_CITY[1] if unit_code == DEMO_CITY[0] else dict(DEMO_WARDS)[unit_code]
         click.echo(f"  {username:<18} {role.label:<18} {unit_name}")

@@ -80,7 +80,7 @@ def import_units(path: str | Path) -> dict[str, int]:
     # Parents before children: city, then district, then ward.
     order = {UnitKind.CITY: 0, UnitKind.DISTRICT: 1, UnitKind.WARD: 2}
     try:
-        for code, (line, row) in sorted(wanted.items(), key=lambda item: order[UnitKind(item[1][1]["kind"])]):
+        for code, (_line, row) in sorted(wanted.items(), key=lambda item: order[UnitKind(item[1][1]["kind"])]):
             parent = existing.get(row["parent_code"]) if row["parent_code"] else None
             unit = existing.get(code)
             if unit is None:

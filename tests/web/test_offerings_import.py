@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.catalog.models import Offering, OnlineKind, Procedure
+from app.catalog.models import Offering, OnlineKind
 from app.catalog.offerings_import import import_offerings
 from app.catalog.queries import offering_summary
 from app.extensions import db
