@@ -1,0 +1,1 @@
+"""Dossiers (hồ sơ): intake at the desk, their life through processing, finding them."""

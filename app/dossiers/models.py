@@ -1,0 +1,232 @@
+"""Dossiers, the documents received with them, their append-only event log, supplements, apologies,
+and the per-unit daily counter that numbers them."""
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.catalog.models import ChannelKind, OnlineKind, Procedure, format_time
+from app.dossiers.lifecycle import Action, DossierState
+from app.dossiers.ontime import Resolution
+from app.extensions import db
+from app.units.models import Unit
+from app.worktime.deadlines import TimeUnit
+
+# Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP apply to dossiers received from this day on.
+NEW_REGIME_FROM = date(2025, 7, 1)
+
+
+class Outcome(StrEnum):
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+    @property
+    def label(self) -> str:
+        return {"approved": "Giải quyết (chấp thuận)", "refused": "Từ chối"}[self.value]
+
+
+class CopyKind(StrEnum):
+    ORIGINAL = "original"
+    CERTIFIED = "certified"
+    COPY = "copy"
+
+    @property
+    def label(self) -> str:
+        return {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}[self.value]
+
+
+class Dossier(db.Model):
+    """A dossier received by a unit's one-stop desk. Never deleted: corrections are events."""
+
+    __tablename__ = "dossiers"
+    __scope_column__ = "unit_id"
+    __table_args__ = (
+        # The desk's lists: a unit's open dossiers by due date, and everything by receipt date.
+        Index("ix_dossiers_unit_state_due", "unit_id", "state", "due_at"),
+        Index("ix_dossiers_unit_received", "unit_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
+
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_search: Mapped[str] = mapped_column(String(200), index=True)  # folded, for search
+    applicant_id_number: Mapped[str] = mapped_column(String(12), default="", index=True)
+    applicant_phone: Mapped[str] = mapped_column(String(20), default="", index=True)
+    applicant_address: Mapped[str] = mapped_column(String(300), default="")
+    applicant_email: Mapped[str] = mapped_column(String(200), default="")
+
+    channel: Mapped[ChannelKind] = mapped_column(String(10))
+    online_kind: Mapped[OnlineKind | None] = mapped_column(String(20))
+    legacy_online_level: Mapped[int | None] = mapped_column(SmallInteger)  # 1–4, Decree 43/2011
+    sets_count: Mapped[int] = mapped_column(default=1)
+
+    received_at: Mapped[datetime]
+    # The time the unit committed to when the dossier was received, and the rule for supplements.
+    time_value: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    time_unit: Mapped[TimeUnit] = mapped_column(String(20))
+    supplement_rule: Mapped[str] = mapped_column(String(10))
+    # The legal due time, moved only by supplements (DOMAIN.md "Apology": never by an apology).
+    due_at: Mapped[datetime]
+    apology_due_at: Mapped[datetime | None]
+
+    state: Mapped[DossierState] = mapped_column(String(24), default=DossierState.RECEIVED)
+    outcome: Mapped[Outcome | None] = mapped_column(String(10))
+    result_note: Mapped[str] = mapped_column(Text, default="")
+    # When it was resolved (finished, withdrawn or stopped) and how that compares with due_at.
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    resolution: Mapped[Resolution | None] = mapped_column(String(10))
+    returned_at: Mapped[datetime | None]
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Every action writes this, so every action bumps `version` (one event per version step).
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(default=1)
+
+    unit: Mapped[Unit] = relationship()
+    procedure: Mapped[Procedure] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    documents: Mapped[list["DossierDocument"]] = relationship(
+        back_populates="dossier", order_by="DossierDocument.position", cascade="save-update, merge"
+    )
+    events: Mapped[list["DossierEvent"]] = relationship(
+        back_populates="dossier", order_by="DossierEvent.id", cascade="save-update, merge"
+    )
+    supplements: Mapped[list["SupplementPeriod"]] = relationship(
+        back_populates="dossier", order_by="SupplementPeriod.id", cascade="save-update, merge"
+    )
+    apology: Mapped["Apology | None"] = relationship(back_populates="dossier", cascade="save-update, merge")
+
+    # Two people acting on one dossier at once: the second write fails instead of overwriting.
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Dossier {self.code}>"
+
+    @property
+    def state_label(self) -> str:
+        return DossierState(self.state).label
+
+    @property
+    def channel_label(self) -> str:
+        return ChannelKind(self.channel).label
+
+    @property
+    def time_label(self) -> str:
+        return format_time(self.time_value, self.time_unit)
+
+    @property
+    def counted_in_hours(self) -> bool:
+        return self.time_unit == TimeUnit.WORKING_HOURS
+
+    @property
+    def is_open(self) -> bool:
+        return DossierState(self.state).is_open
+
+    @property
+    def is_new_regime(self) -> bool:
+        """Decree 118/2025 and Circular 03/2025 forms apply (received from 1 Jul 2025)."""
+        return self.received_at.date() >= NEW_REGIME_FROM
+
+
+class DossierDocument(db.Model):
+    """A document received with the dossier, from the procedure's checklist or typed by the clerk."""
+
+    __tablename__ = "dossier_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(Text)
+    copy_kind: Mapped[CopyKind] = mapped_column(String(10))
+    count: Mapped[int] = mapped_column(default=1)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="documents")
+
+    @property
+    def copy_kind_label(self) -> str:
+        return CopyKind(self.copy_kind).label
+
+
+class DossierEvent(db.Model):
+    """One entry of a dossier's history: who did what, when, from which office to which.
+
+    Append-only: rows are written once and never changed or deleted. A correction is an event
+    whose `details` keep the old and new values.
+    """
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))  # Action, or "receive" for the intake
+    from_state: Mapped[str | None] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    from_office: Mapped[str] = mapped_column(String(200), default="")
+    to_office: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        if self.action == "receive":
+            return "Tiếp nhận hồ sơ"
+        return Action(self.action).label
+
+
+class SupplementPeriod(db.Model):
+    """A request for missing documents and, once they arrive, what it did to the due date."""
+
+    __tablename__ = "supplement_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    requested_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(10))
+    received_at: Mapped[datetime | None]
+    old_due_at: Mapped[datetime]
+    new_due_at: Mapped[datetime | None]
+
+    dossier: Mapped[Dossier] = relationship(back_populates="supplements")
+
+
+class Apology(db.Model):
+    """The apology letter with a new return date: at most one per dossier, approved by the chair."""
+
+    __tablename__ = "apologies"
+    __table_args__ = (UniqueConstraint("dossier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    responsible_office: Mapped[str] = mapped_column(String(200), default="")
+    new_due_at: Mapped[datetime]
+    requested_at: Mapped[datetime]
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="apology")
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+
+class DossierCounter(db.Model):
+    """The last sequence number given to a unit's dossiers on a day (the NNNN of the code)."""
+
+    __tablename__ = "dossier_counters"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,260 @@
+"""Named operations that change dossiers: register one, and apply an action of its lifecycle.
+
+Each operation writes the dossier and its event in one transaction; the caller commits.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.auth.models import Role, User
+from app.catalog.models import Offering
+from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, next_state
+from app.dossiers.models import Apology, CopyKind, Dossier, DossierDocument, DossierEvent, Outcome, SupplementPeriod
+from app.dossiers.numbering import format_dossier_code, take_next_number
+from app.dossiers.ontime import classify
+from app.extensions import db
+from app.vntext import fold, nfc
+from app.worktime.deadlines import WorkingCalendar, due_at, shift_by_working_time, working_time_between
+
+DESK_OFFICE = "Bộ phận Một cửa"
+PROCESSING_OFFICE = "Bộ phận chuyên môn"
+# Applicant fields a correction may change; the event keeps the old values.
+CORRECTABLE_FIELDS = ("applicant_name", "applicant_id_number", "applicant_phone", "applicant_address",
+                      "applicant_email")
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+
+
+@dataclass
+class ReceivedDocument:
+    name: str
+    copy_kind: CopyKind = CopyKind.ORIGINAL
+    count: int = 1
+
+
+@dataclass
+class Intake:
+    offering: Offering
+    applicant: Applicant
+    channel: str
+    online_kind: str | None
+    received_at: datetime
+    sets_count: int = 1
+    documents: list[ReceivedDocument] = field(default_factory=list)
+
+
+def preview_due_at(calendar: WorkingCalendar, offering: Offering, received_at: datetime) -> datetime:
+    """The due time the unit's committed time gives for a dossier received at `received_at`."""
+    return due_at(calendar, received_at, offering.committed_value, offering.committed_unit)
+
+
+def register_dossier(intake: Intake, calendar: WorkingCalendar, actor: User | None, default_rule: str,
+                     now: datetime) -> Dossier:
+    """Create the dossier with its code, due time, documents and first event (not committed)."""
+    offering = intake.offering
+    unit = offering.unit
+    number = take_next_number(unit.id, intake.received_at.date())
+    applicant = intake.applicant
+    dossier = Dossier(
+        code=format_dossier_code(unit.code, intake.received_at.date(), number),
+        unit=unit,
+        procedure=offering.procedure,
+        applicant_name=nfc(applicant.name),
+        applicant_search=fold(applicant.name),
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_address=nfc(applicant.address),
+        applicant_email=applicant.email,
+        channel=intake.channel,
+        online_kind=intake.online_kind,
+        sets_count=intake.sets_count,
+        received_at=intake.received_at,
+        time_value=offering.committed_value,
+        time_unit=offering.committed_unit,
+        supplement_rule=offering.supplement_rule or default_rule,
+        due_at=preview_due_at(calendar, offering, intake.received_at),
+        state=DossierState.RECEIVED,
+        created_by=actor,
+        updated_at=now,
+    )
+    dossier.documents = [
+        DossierDocument(position=index, name=nfc(document.name), copy_kind=document.copy_kind, count=document.count)
+        for index, document in enumerate(intake.documents, start=1)
+    ]
+    dossier.events = [DossierEvent(at=now, actor=actor, action="receive", from_state=None,
+                                   to_state=DossierState.RECEIVED, to_office=DESK_OFFICE,
+                                   details={"due_at": dossier.due_at.isoformat()})]
+    db.session.add(dossier)
+    return dossier
+
+
+class StaleDossier(Exception):
+    """Someone else changed the dossier since the clerk opened it."""
+
+    def __init__(self, dossier: Dossier, since_version: int):
+        self.dossier = dossier
+        self.since_version = since_version
+        super().__init__("Hồ sơ vừa được người khác cập nhật.")
+
+
+@dataclass
+class ActionInput:
+    note: str = ""
+    to_office: str = ""
+    reason: str = ""
+    outcome: str | None = None
+    new_due_at: datetime | None = None
+    corrections: dict[str, str] = field(default_factory=dict)
+
+
+def apply_action(dossier: Dossier, action: Action, data: ActionInput, actor: User, calendar: WorkingCalendar,
+                 now: datetime, expected_version: int) -> DossierEvent:
+    """Move the dossier by `action` and append its event; raise TransitionRefused or StaleDossier.
+
+    `expected_version` is the version the clerk saw: acting on a dossier that changed since then
+    is refused, so that two people cannot both succeed (the version column catches the race
+    between loading and writing as well).
+    """
+    if dossier.version != expected_version:
+        raise StaleDossier(dossier, expected_version)
+    state = DossierState(dossier.state)
+    target = next_state(state, action)
+    event = DossierEvent(at=now, actor=actor, action=action, from_state=state, to_state=target,
+                         note=nfc(data.note), details={})
+    handler = _HANDLERS[action]
+    handler(dossier, data, event, actor, calendar, now)
+    dossier.state = target
+    dossier.updated_at = now
+    dossier.events.append(event)
+    return event
+
+
+def _hand_over(dossier, data, event, actor, calendar, now):
+    event.from_office, event.to_office = DESK_OFFICE, nfc(data.to_office) or PROCESSING_OFFICE
+
+
+def _request_supplement(dossier, data, event, actor, calendar, now):
+    reason = nfc(data.reason)
+    if not reason:
+        raise TransitionRefused("Ghi rõ giấy tờ cần bổ sung và lý do.")
+    dossier.supplements.append(SupplementPeriod(requested_at=now, reason=reason, rule=dossier.supplement_rule,
+                                                old_due_at=dossier.due_at))
+    event.note = reason
+    event.from_office, event.to_office = PROCESSING_OFFICE, "Công dân"
+
+
+def _receive_supplement(dossier, data, event, actor, calendar, now):
+    period = dossier.supplements[-1]
+    period.received_at = now
+    if dossier.supplement_rule == "restart":
+        # The full period starts again from the day the supplement arrives.
+        new_due = due_at(calendar, now, dossier.time_value, dossier.time_unit)
+    else:
+        # The working time spent waiting for the citizen does not count.
+        new_due = shift_by_working_time(calendar, dossier.due_at,
+                                        working_time_between(calendar, period.requested_at, now))
+    period.new_due_at = new_due
+    event.details = {"old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat(),
+                     "rule": dossier.supplement_rule}
+    dossier.due_at = new_due
+    event.from_office, event.to_office = "Công dân", PROCESSING_OFFICE
+
+
+def _request_apology(dossier, data, event, actor, calendar, now):
+    if dossier.apology is not None:
+        raise TransitionRefused("Hồ sơ đã có phiếu xin lỗi và hẹn lại: mỗi hồ sơ chỉ được hẹn lại một lần.")
+    reason = nfc(data.reason)
+    if not reason:
+        raise TransitionRefused("Ghi rõ lý do chậm trả kết quả.")
+    if data.new_due_at is None or data.new_due_at <= dossier.due_at:
+        raise TransitionRefused("Ngày hẹn mới phải sau hạn trả kết quả hiện tại.")
+    dossier.apology = Apology(reason=reason, responsible_office=nfc(data.to_office) or PROCESSING_OFFICE,
+                              new_due_at=data.new_due_at, requested_at=now, requested_by=actor)
+    event.note = reason
+    event.details = {"new_due_at": data.new_due_at.isoformat()}
+
+
+def _approve_apology(dossier, data, event, actor, calendar, now):
+    if actor.role != Role.CHAIR:
+        raise TransitionRefused("Chỉ Chủ tịch UBND duyệt phiếu xin lỗi và hẹn lại.")
+    apology = dossier.apology
+    if apology is None or apology.approved_at is not None:
+        raise TransitionRefused("Không có phiếu xin lỗi nào đang chờ duyệt.")
+    apology.approved_at, apology.approved_by = now, actor
+    dossier.apology_due_at = apology.new_due_at
+    event.details = {"new_due_at": apology.new_due_at.isoformat()}
+
+
+def _resolve(dossier, now):
+    dossier.resolved_at = now
+    dossier.resolution = classify(now, dossier.due_at, dossier.counted_in_hours)
+
+
+def _finish(dossier, data, event, actor, calendar, now):
+    if data.outcome not in {o.value for o in Outcome}:
+        raise TransitionRefused("Chọn kết quả: giải quyết hay từ chối.")
+    if data.outcome == Outcome.REFUSED and not nfc(data.note):
+        raise TransitionRefused("Ghi rõ lý do từ chối.")
+    dossier.outcome = Outcome(data.outcome)
+    dossier.result_note = nfc(data.note)
+    _resolve(dossier, now)
+    event.details = {"outcome": data.outcome, "resolution": dossier.resolution}
+    event.from_office, event.to_office = PROCESSING_OFFICE, DESK_OFFICE
+
+
+def _return_result(dossier, data, event, actor, calendar, now):
+    dossier.returned_at = now
+    event.from_office, event.to_office = DESK_OFFICE, "Công dân"
+
+
+def _end(dossier, data, event, actor, calendar, now):
+    if not nfc(data.note):
+        raise TransitionRefused("Ghi rõ lý do.")
+    dossier.result_note = nfc(data.note)
+    _resolve(dossier, now)
+    event.details = {"resolution": dossier.resolution}
+
+
+def _correct(dossier, data, event, actor, calendar, now):
+    changes = {}
+    for name, value in data.corrections.items():
+        if name not in CORRECTABLE_FIELDS:
+            raise TransitionRefused(f"Không thể đính chính trường {name}.")
+        value = nfc(value)
+        if getattr(dossier, name) != value:
+            changes[name] = {"old": getattr(dossier, name), "new": value}
+            setattr(dossier, name, value)
+    if not changes:
+        raise TransitionRefused("Không có thông tin nào thay đổi.")
+    if "applicant_name" in changes:
+        dossier.applicant_search = fold(dossier.applicant_name)
+    event.details = {"changes": changes}
+
+
+_HANDLERS = {
+    Action.HAND_OVER: _hand_over,
+    Action.REQUEST_SUPPLEMENT: _request_supplement,
+    Action.RECEIVE_SUPPLEMENT: _receive_supplement,
+    Action.REQUEST_APOLOGY: _request_apology,
+    Action.APPROVE_APOLOGY: _approve_apology,
+    Action.FINISH: _finish,
+    Action.RETURN_RESULT: _return_result,
+    Action.WITHDRAW: _end,
+    Action.STOP: _end,
+    Action.CORRECT: _correct,
+}
+
+
+def events_since(dossier: Dossier, version: int) -> list[DossierEvent]:
+    """What happened to the dossier after the clerk saw `version`: every event is one version step."""
+    return db.session.scalars(
+        select(DossierEvent).where(DossierEvent.dossier_id == dossier.id).order_by(DossierEvent.id)
+    ).all()[version:]
