@@ -30,7 +30,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.catalog import cli as catalog_cli
     from app.catalog import views as catalog_views
     from app.demo import cli as demo_cli
-    from app.dossiers import models as dossier_models  # noqa: F401  (tables for migrations)
+    from app.dossiers import views as dossier_views
     from app.home import views as home_views
     from app.units import cli as units_cli
     from app.units import views as units_views
@@ -42,6 +42,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         units_views.bp,
         catalog_views.bp,
         worktime_views.bp,
+        dossier_views.bp,
     ):
         app.register_blueprint(blueprint)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,

@@ -2,6 +2,7 @@
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from app.vntext import nfc
@@ -77,3 +78,13 @@ def _take_row(line: int, cells: list[str], header: list[str], rows: list, proble
         problems.append(ImportProblem(line, "", f"có {len(cells)} ô, cần {len(header)}"))
         return
     rows.append((line, {column: nfc(cell) for column, cell in zip(header, cells, strict=True)}))
+
+
+def parse_day(text: str) -> date:
+    """YYYY-MM-DD or dd/mm/yyyy."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"«{text}» không phải ngày (YYYY-MM-DD hoặc dd/mm/yyyy)")

@@ -18,6 +18,11 @@ def format_datetime(value: datetime | None) -> str:
     return value.strftime("%H:%M %d/%m/%Y")
 
 
+def format_iso_datetime(value: str | None) -> str:
+    """An ISO time kept in an event's details, shown like every other time."""
+    return format_datetime(datetime.fromisoformat(value)) if value else ""
+
+
 def format_number(value: int | Decimal | float | None) -> str:
     """Thousands separated by dots and decimals by a comma, as Vietnamese documents write them."""
     if value is None:
@@ -47,6 +52,7 @@ def weekday_name(value: date) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(format_date, "date_vn")
     app.add_template_filter(format_datetime, "datetime_vn")
+    app.add_template_filter(format_iso_datetime, "iso_datetime_vn")
     app.add_template_filter(format_number, "number_vn")
     app.add_template_filter(weekday_name, "weekday_vn")
     app.add_template_global(format_percent, "percent_vn")

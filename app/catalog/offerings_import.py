@@ -1,5 +1,4 @@
 """`flask catalog import-offerings`: which procedures each unit's desk handles, and in what time."""
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -7,23 +6,13 @@ from sqlalchemy import select
 
 from app.catalog.models import OnlineKind, Offering, Procedure, comparable_time
 from app.extensions import db
-from app.importing import ImportFileError, ImportProblem, read_csv_rows
+from app.importing import ImportFileError, ImportProblem, parse_day, read_csv_rows
 from app.units.models import Unit
 from app.worktime.deadlines import TimeUnit
 
 COLUMNS = ["unit_code", "procedure_code", "committed_value", "committed_unit", "at_desk",
            "online_kind", "active_from"]
 MAX_COMMITTED_VALUE = Decimal(1000)
-
-
-def parse_day(text: str) -> date:
-    """YYYY-MM-DD or dd/mm/yyyy."""
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"«{text}» không phải ngày (YYYY-MM-DD hoặc dd/mm/yyyy)")
 
 
 def check_committed_time(value: Decimal, unit: str, procedure: Procedure) -> str | None:

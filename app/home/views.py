@@ -1,4 +1,4 @@
-"""Home page: today's working status, the unit's offerings, the catalog's state."""
+"""Home page: the desk's lists (overdue, due today, …), today's working status, offerings, catalog."""
 from datetime import timedelta
 
 from flask import Blueprint, render_template
@@ -7,12 +7,14 @@ from sqlalchemy import func, select
 
 from app.catalog.models import Procedure
 from app.catalog.queries import offering_summary
+from app.dossiers.queries import DESK_LISTS, DeskClock, SearchFilters, desk_counts, dossier_search
 from app.extensions import db
 from app.units.scope import subtree_unit_ids
 from app.worktime.clock import calendar_for, local_now
 from app.worktime.deadlines import TimeUnit, due_at, effective_receipt
 
 bp = Blueprint("home", __name__)
+DESK_LIST_LENGTH = 8
 
 
 @bp.get("/")
@@ -25,6 +27,12 @@ def index():
         day for day in working_calendar.days_off
         if now.date() <= day <= now.date() + timedelta(days=120) and day.weekday() < 5
     )[:6]
+    clock = DeskClock.at(now, working_calendar)
+    desk_lists = {
+        name: db.session.scalars(
+            dossier_search(SearchFilters(desk_list=name, sort="due_asc"), clock).limit(DESK_LIST_LENGTH)).all()
+        for name in DESK_LISTS
+    }
     procedures, needs_review = db.session.execute(
         select(func.count(), func.count().filter(Procedure.needs_review.is_(True)))
     ).one()
@@ -37,4 +45,5 @@ def index():
         upcoming_days_off=upcoming_days_off,
         summary=offering_summary(subtree_unit_ids(unit), now.date()),
         procedures=procedures, needs_review=needs_review,
+        desk_counts=desk_counts(clock), desk_lists=desk_lists, desk_labels=DESK_LISTS,
     )

@@ -3,18 +3,21 @@
 The matrix is checked against the app's URL map, so a new route without a row here fails the suite.
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
 from app.auth.models import Role, User
 from app.catalog.models import Offering, OnlineKind, Procedure
+from app.dossiers.operations import Applicant, Intake, register_dossier
 from app.extensions import db
-from app.worktime.deadlines import TimeUnit
+from app.worktime.deadlines import OfficeHours, TimeUnit
+from app.worktime.vietnam import build_calendar
 from app.worktime.models import DayOverride
 
 ALL_ROLES = {Role.CLERK, Role.CHAIR, Role.OFFICER, Role.ADMIN}
+DESK_ROLES = {Role.CLERK, Role.CHAIR}
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,14 @@ ROUTES = {
     "catalog.offering_list": Route("GET", lambda o: f"/units/{o['unit'].id}/offerings", ALL_ROLES),
     "catalog.offering_new": Route("GET", lambda o: f"/units/{o['unit'].id}/offerings/new", {Role.ADMIN, Role.CHAIR}),
     "catalog.offering_edit": Route("GET", lambda o: f"/offerings/{o['offering'].id}/edit", {Role.ADMIN, Role.CHAIR}),
+    "dossiers.intake": Route("GET", lambda o: "/dossiers/new", DESK_ROLES, scoped=False),
+    "dossiers.intake_procedure": Route("GET", lambda o: f"/dossiers/new/procedure?offering_id={o['offering'].id}", DESK_ROLES),
+    "dossiers.intake_due": Route("GET", lambda o: f"/dossiers/new/due?offering_id={o['offering'].id}&received_at=25/11/2026+09:00", DESK_ROLES),
+    "dossiers.intake_offerings": Route("GET", lambda o: "/dossiers/new/offerings?procedure_filter=thu", DESK_ROLES, scoped=False),
+    "dossiers.search": Route("GET", lambda o: "/dossiers/?q=nguyen", ALL_ROLES, scoped=False),
+    "dossiers.detail": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}", ALL_ROLES),
+    "dossiers.act": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/act", DESK_ROLES, success=303,
+                          data=lambda o: {"action": "hand_over", "version": str(o["dossier"].version)}),
     "worktime.calendar_view": Route("GET", lambda o: f"/calendar/?unit_id={o['unit'].id}", ALL_ROLES),
     # The unit is in the form, not the URL: see test_an_administrator_cannot_declare_a_day_for_another_ward.
     "worktime.override_add": Route("POST", lambda o: "/calendar/overrides", {Role.ADMIN}, success=303,
@@ -71,9 +82,13 @@ def _objects_of(world, ward):
     offering.set_committed_time(Decimal(3), TimeUnit.WORKING_DAYS)
     override = DayOverride(day=date(2026, 12, 30), unit=ward, is_working=False, note="Nghỉ thử")
     db.session.add_all([offering, override])
+    db.session.flush()
+    intake = Intake(offering=offering, applicant=Applicant("Nguyễn Văn Thử", "001099012345"), channel="direct",
+                    online_kind=None, received_at=datetime(2026, 11, 23, 9, 0))
+    dossier = register_dossier(intake, build_calendar(OfficeHours()), None, "pause", datetime(2026, 11, 23, 9, 0))
     db.session.commit()
     users_of_ward = [u for u in world.users.values() if u.unit_id == ward.id]
-    return {"unit": ward, "offering": offering, "override": override, "user": users_of_ward[0]}
+    return {"unit": ward, "offering": offering, "override": override, "user": users_of_ward[0], "dossier": dossier}
 
 
 def _expected(route: Route, user, target_ward) -> int:

@@ -1,0 +1,97 @@
+"""Intake and action forms of the desk."""
+from wtforms import (BooleanField, DateTimeField, FieldList, FormField, HiddenField, IntegerField, SelectField,
+                     StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import TextInput
+
+from app.catalog.models import ChannelKind, OnlineKind
+from app.dossiers.models import CopyKind, Outcome
+from app.forms_vi import Form, options
+from app.vntext import nfc
+
+DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def _digits(value: str | None) -> str:
+    return "".join(ch for ch in (value or "") if ch.isdigit() or ch == "+")
+
+
+class LocalDateTimeField(DateTimeField):
+    """A time typed as "dd/mm/yyyy hh:mm" (24 h), as Vietnamese offices write it."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", DATETIME_FORMATS)
+        render_kw = {"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"}
+        render_kw.update(kwargs.pop("render_kw", None) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+
+class DocumentRow(Form):
+    """One line of the checklist of documents received."""
+
+    class Meta:
+        csrf = False  # part of the intake form, which carries the token
+
+    received = BooleanField("Đã nhận", default=True)
+    name = HiddenField(filters=[nfc], validators=[Length(max=1000)])
+    copy_kind = SelectField("Loại", choices=options((kind.value, kind.label) for kind in CopyKind))
+    count = IntegerField("Số lượng", default=1, validators=[Optional(), NumberRange(min=1, max=99, message="Từ 1 đến 99.")])
+
+
+class IntakeForm(Form):
+    procedure_filter = StringField("Tìm thủ tục (tên hoặc mã, không cần dấu)", validators=[Length(max=200)],
+                                   render_kw={"autocomplete": "off", "type": "search"})
+    offering_id = SelectField("Thủ tục hành chính", coerce=int,
+                              validators=[DataRequired("Chọn thủ tục hành chính.")])
+    applicant_name = StringField("Họ và tên người nộp", filters=[nfc],
+                                 validators=[DataRequired("Nhập họ và tên."), Length(max=200)])
+    applicant_id_number = StringField(
+        "Số CCCD (12 chữ số)", filters=[_digits],
+        validators=[DataRequired("Nhập số căn cước công dân."),
+                    Regexp(r"^\d{12}$", message="Số CCCD gồm đúng 12 chữ số.")],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    applicant_phone = StringField(
+        "Số điện thoại", filters=[_digits],
+        validators=[Optional(), Regexp(r"^(0\d{9}|\+84\d{9})$", message="Số điện thoại gồm 10 chữ số, bắt đầu bằng 0.")],
+        render_kw={"inputmode": "tel"},
+    )
+    applicant_address = StringField("Địa chỉ", filters=[nfc], validators=[Length(max=300)])
+    applicant_email = StringField(
+        "Thư điện tử (không bắt buộc)", filters=[lambda v: (v or "").strip()],
+        validators=[Optional(), Length(max=200), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Địa chỉ thư điện tử không hợp lệ.")],
+    )
+    channel = SelectField("Hình thức nộp", choices=options((kind.value, kind.label) for kind in ChannelKind))
+    online_kind = SelectField(
+        "Mức độ trực tuyến",
+        choices=options([("", "Không trực tuyến"), (OnlineKind.END_TO_END.value, OnlineKind.END_TO_END.label),
+                         (OnlineKind.PARTIAL.value, OnlineKind.PARTIAL.label)]),
+    )
+    documents = FieldList(FormField(DocumentRow), min_entries=0, max_entries=200)
+    extra_documents = TextAreaField("Giấy tờ khác (mỗi dòng một giấy tờ)", filters=[lambda v: (v or "").strip()],
+                                    validators=[Length(max=2000)], render_kw={"rows": 2})
+    sets_count = IntegerField("Số bộ hồ sơ", default=1,
+                              validators=[InputRequired("Nhập số bộ."), NumberRange(min=1, max=50, message="Từ 1 đến 50 bộ.")])
+    received_at = LocalDateTimeField("Thời điểm tiếp nhận", validators=[InputRequired("Nhập thời điểm tiếp nhận.")])
+
+
+class ActionForm(Form):
+    """The inputs of every lifecycle action; each action uses the ones it needs."""
+
+    action = HiddenField()
+    version = IntegerField(widget=TextInput(input_type="hidden"))
+    note = TextAreaField("Ghi chú", filters=[nfc], validators=[Length(max=2000)], render_kw={"rows": 2})
+    reason = TextAreaField("Lý do", filters=[nfc], validators=[Length(max=2000)], render_kw={"rows": 2})
+    to_office = StringField("Chuyển đến", filters=[nfc], validators=[Length(max=200)])
+    # Checked by the finish operation, the only one that uses it.
+    outcome = SelectField("Kết quả", choices=options((o.value, o.label) for o in Outcome), validate_choice=False)
+    new_due_at = LocalDateTimeField("Ngày hẹn trả mới", validators=[Optional()])
+    applicant_name = StringField("Họ và tên", filters=[nfc], validators=[Length(max=200)])
+    applicant_id_number = StringField("Số CCCD", filters=[_digits],
+                                      validators=[Optional(), Regexp(r"^\d{12}$", message="Số CCCD gồm đúng 12 chữ số.")])
+    applicant_phone = StringField("Số điện thoại", filters=[_digits],
+                                  validators=[Optional(), Regexp(r"^(0\d{9}|\+84\d{9})$", message="Số điện thoại không hợp lệ.")])
+    applicant_address = StringField("Địa chỉ", filters=[nfc], validators=[Length(max=300)])
+    applicant_email = StringField("Thư điện tử", filters=[lambda v: (v or "").strip()], validators=[Length(max=200)])

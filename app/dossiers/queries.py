@@ -1,0 +1,115 @@
+"""Queries of the desk: the home page's lists and the dossier search, always through the scope helper."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.catalog.models import Procedure
+from app.dossiers.lifecycle import OPEN_STATES, DossierState
+from app.dossiers.models import Dossier
+from app.extensions import db
+from app.units.scope import visible
+from app.vntext import fold
+from app.worktime.deadlines import WorkingCalendar
+
+DESK_LISTS = {
+    "overdue": "Quá hạn",
+    "due_today": "Đến hạn hôm nay",
+    "due_next": "Đến hạn ngày làm việc tới (cần xin lỗi nếu trễ)",
+    "awaiting_supplement": "Chờ công dân bổ sung",
+    "ready_to_return": "Có kết quả, chờ trả",
+}
+
+
+@dataclass(frozen=True)
+class DeskClock:
+    """The instants the desk's lists are cut at: now, the end of today, the end of the next working day."""
+
+    now: datetime
+    end_of_today: datetime
+    end_of_next_working_day: datetime
+
+    @classmethod
+    def at(cls, now: datetime, calendar: WorkingCalendar) -> "DeskClock":
+        tomorrow = datetime.combine(now.date() + timedelta(days=1), time())
+        next_day = calendar.next_working_day(now.date())
+        return cls(now, tomorrow, datetime.combine(next_day + timedelta(days=1), time()))
+
+
+def desk_list_condition(name: str, clock: DeskClock):
+    """The WHERE clause of one of the desk's lists."""
+    is_open = Dossier.state.in_(OPEN_STATES)
+    return {
+        "overdue": and_(is_open, Dossier.due_at < clock.now),
+        "due_today": and_(is_open, Dossier.due_at >= clock.now, Dossier.due_at < clock.end_of_today),
+        "due_next": and_(is_open, Dossier.due_at >= clock.end_of_today, Dossier.due_at < clock.end_of_next_working_day),
+        "awaiting_supplement": Dossier.state == DossierState.AWAITING_SUPPLEMENT,
+        "ready_to_return": Dossier.state == DossierState.FINISHED,
+    }[name]
+
+
+def desk_counts(clock: DeskClock) -> dict[str, int]:
+    """The size of every desk list, in one aggregate over the visible open and finished dossiers."""
+    columns = [func.count().filter(desk_list_condition(name, clock)) for name in DESK_LISTS]
+    stmt = visible(select(*columns), Dossier.unit_id).where(
+        Dossier.state.in_([*OPEN_STATES, DossierState.FINISHED]))
+    return dict(zip(DESK_LISTS, db.session.execute(stmt).one(), strict=True))
+
+
+SORTS = {
+    "received_desc": (Dossier.received_at.desc(), Dossier.id.desc()),
+    "received_asc": (Dossier.received_at.asc(), Dossier.id.asc()),
+    "due_asc": (Dossier.due_at.asc(), Dossier.id.asc()),
+    "code": (Dossier.code.asc(),),
+}
+SORT_LABELS = {"received_desc": "Mới tiếp nhận trước", "received_asc": "Cũ trước", "due_asc": "Hạn gần trước",
+               "code": "Theo mã hồ sơ"}
+
+
+@dataclass
+class SearchFilters:
+    q: str = ""
+    state: str = ""
+    procedure_id: int | None = None
+    field: str = ""
+    channel: str = ""
+    received_from: date | None = None
+    received_to: date | None = None  # inclusive
+    desk_list: str = ""
+    sort: str = "received_desc"
+
+
+def dossier_search(filters: SearchFilters, clock: DeskClock) -> Select:
+    """Visible dossiers matching the filters, sorted; the text matches code, ID number, phone or name."""
+    stmt = visible(select(Dossier), Dossier.unit_id).options(joinedload(Dossier.procedure), joinedload(Dossier.unit))
+    text = filters.q.strip()
+    if text:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        matches = [Dossier.code == text.upper(), Dossier.code.startswith(text.upper(), autoescape=True)]
+        if len(digits) == 12 and digits == text:
+            matches.append(Dossier.applicant_id_number == digits)
+        if 9 <= len(digits) <= 11 and digits == text.replace(" ", ""):
+            matches.append(Dossier.applicant_phone == digits)
+        words = fold(text).split()
+        if words and not digits:
+            matches.append(and_(*[Dossier.applicant_search.contains(word, autoescape=True) for word in words]))
+        elif digits:
+            # The tail of a code ("0361") or of a day ("231027-0361").
+            matches.append(Dossier.code.endswith(text, autoescape=True))
+        stmt = stmt.where(or_(*matches))
+    if filters.state:
+        stmt = stmt.where(Dossier.state == filters.state)
+    if filters.procedure_id:
+        stmt = stmt.where(Dossier.procedure_id == filters.procedure_id)
+    if filters.field:
+        stmt = stmt.where(Dossier.procedure_id.in_(select(Procedure.id).where(Procedure.field == filters.field)))
+    if filters.channel:
+        stmt = stmt.where(Dossier.channel == filters.channel)
+    if filters.received_from:
+        stmt = stmt.where(Dossier.received_at >= datetime.combine(filters.received_from, time()))
+    if filters.received_to:
+        stmt = stmt.where(Dossier.received_at < datetime.combine(filters.received_to + timedelta(days=1), time()))
+    if filters.desk_list in DESK_LISTS:
+        stmt = stmt.where(desk_list_condition(filters.desk_list, clock))
+    return stmt.order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))

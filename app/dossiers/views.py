@@ -1,0 +1,283 @@
+"""The desk's pages: register a dossier, see it and act on it, search dossiers."""
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.auth.models import Role
+from app.auth.permissions import roles_required
+from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
+from app.catalog.queries import offerings_in_effect
+from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm
+from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions
+from app.dossiers.models import CopyKind, Dossier
+from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier, apply_action,
+                                     events_since, preview_due_at, register_dossier)
+from app.dossiers.queries import DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, dossier_search
+from app.extensions import db
+from app.forms_vi import options
+from app.importing import parse_day
+from app.htmx import is_fragment_request, render_page_or_fragment
+from app.units.models import Unit
+from app.units.scope import get_visible_or_404
+from app.vntext import fold
+from app.worktime.clock import calendar_for, local_now
+from app.worktime.deadlines import working_time_between
+
+bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
+desk_roles_only = roles_required(Role.CLERK, Role.CHAIR)
+
+
+def _unit_offerings(unit: Unit, on_day, query: str = "") -> list[Offering]:
+    """The offerings of the user's own unit in force on `on_day`, filtered by a diacritic-free query."""
+    stmt = offerings_in_effect(select(Unit.id).where(Unit.id == unit.id), on_day)
+    for word in fold(query).split():
+        stmt = stmt.where(Procedure.search_key.contains(word, autoescape=True))
+    return db.session.scalars(stmt.order_by(Procedure.name)).all()
+
+
+def _offering_choices(offerings: list[Offering]) -> list:
+    return options([(0, "— Chọn thủ tục —")] + [
+        (o.id, f"{o.procedure.name} ({o.procedure.code}) · {o.committed_label}") for o in offerings])
+
+
+def _chosen_offering(offering_id: int | None) -> Offering | None:
+    if not offering_id:
+        return None
+    offering = get_visible_or_404(Offering, offering_id)
+    if offering.unit_id != current_user.unit_id:
+        abort(404)  # a desk registers only for its own unit
+    return offering
+
+
+def _fill_checklist(form: IntakeForm, offering: Offering | None) -> None:
+    """One checklist row per required document of the chosen procedure (replacing what was there)."""
+    while form.documents.entries:
+        form.documents.pop_entry()
+    if offering is None:
+        return
+    for document in offering.procedure.documents:
+        kind = CopyKind.ORIGINAL if (document.originals or 0) > 0 or not document.copies else CopyKind.COPY
+        form.documents.append_entry({"received": True, "name": document.name, "copy_kind": kind.value,
+                                     "count": (document.originals or document.copies or 1)})
+
+
+def _due_preview(offering: Offering | None, received_at: datetime | None) -> datetime | None:
+    if offering is None or received_at is None:
+        return None
+    return preview_due_at(calendar_for(offering.unit), offering, received_at)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@desk_roles_only
+def intake():
+    now = local_now()
+    form = IntakeForm()
+    offerings = _unit_offerings(current_user.unit, now.date(), form.procedure_filter.data or "")
+    chosen = _chosen_offering(form.offering_id.data if form.is_submitted() else request.args.get("offering_id", type=int))
+    if chosen is not None and chosen not in offerings:
+        offerings.append(chosen)  # keep the clerk's choice even when the filter no longer shows it
+    form.offering_id.choices = _offering_choices(offerings)
+    if not form.is_submitted():
+        form.received_at.data = now
+        form.channel.data = ChannelKind.DIRECT.value
+        if chosen is not None:
+            form.offering_id.data = chosen.id
+            form.online_kind.data = "" if chosen.online_kind == OnlineKind.NONE else chosen.online_kind
+            _fill_checklist(form, chosen)
+    elif "choose" in request.form or "find" in request.form:
+        # Without JavaScript: the clerk picked a procedure (or filtered) and asked for its checklist.
+        _fill_checklist(form, chosen)
+        return _render_intake(form, chosen), 200
+    elif form.validate_on_submit():
+        if form.received_at.data > now + timedelta(minutes=5):
+            form.received_at.errors.append("Thời điểm tiếp nhận không được ở tương lai.")
+        else:
+            dossier = _save_intake(form, chosen, now)
+            flash(f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả: "
+                  f"{dossier.due_at:%H:%M} ngày {dossier.due_at:%d/%m/%Y}.", "success")
+            return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)
+    return _render_intake(form, chosen), 422 if form.errors else 200
+
+
+def _render_intake(form: IntakeForm, chosen: Offering | None) -> str:
+    return render_template("dossiers/intake.html", form=form, chosen=chosen,
+                           due=_due_preview(chosen, form.received_at.data))
+
+
+def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier:
+    documents = [ReceivedDocument(row.form.name.data, CopyKind(row.form.copy_kind.data), row.form.count.data or 1)
+                 for row in form.documents if row.form.received.data and row.form.name.data]
+    documents += [ReceivedDocument(line.strip()) for line in form.extra_documents.data.splitlines() if line.strip()]
+    intake = Intake(
+        offering=offering,
+        applicant=Applicant(form.applicant_name.data, form.applicant_id_number.data, form.applicant_phone.data,
+                            form.applicant_address.data, form.applicant_email.data),
+        channel=form.channel.data,
+        online_kind=form.online_kind.data or None,
+        received_at=form.received_at.data.replace(second=0, microsecond=0),
+        sets_count=form.sets_count.data,
+        documents=documents,
+    )
+    dossier = register_dossier(intake, calendar_for(offering.unit), current_user,
+                               current_app.config["SUPPLEMENT_RULE"], now)
+    db.session.commit()
+    return dossier
+
+
+@bp.get("/new/procedure")
+@desk_roles_only
+def intake_procedure():
+    """htmx: the checklist and the due time for the procedure the clerk just chose."""
+    form = IntakeForm(formdata=None)
+    chosen = _chosen_offering(request.args.get("offering_id", type=int))
+    received_at = _parse_received_at(request.args.get("received_at", ""))
+    form.received_at.data = received_at
+    _fill_checklist(form, chosen)
+    if chosen is not None:
+        form.online_kind.data = "" if chosen.online_kind == OnlineKind.NONE else chosen.online_kind
+    return render_template("dossiers/_intake_procedure.html", form=form, chosen=chosen,
+                           due=_due_preview(chosen, received_at))
+
+
+@bp.get("/new/due")
+@desk_roles_only
+def intake_due():
+    """htmx: the due time, recomputed when the receipt time changes."""
+    chosen = _chosen_offering(request.args.get("offering_id", type=int))
+    received_at = _parse_received_at(request.args.get("received_at", ""))
+    return render_template("dossiers/_due_preview.html", chosen=chosen, due=_due_preview(chosen, received_at),
+                           received_at_invalid=received_at is None)
+
+
+@bp.get("/new/offerings")
+@desk_roles_only
+def intake_offerings():
+    """htmx: the procedure list narrowed to what the clerk typed."""
+    offerings = _unit_offerings(current_user.unit, local_now().date(), request.args.get("procedure_filter", "")[:200])
+    return render_template("dossiers/_offering_options.html", offerings=offerings)
+
+
+def _parse_received_at(text: str) -> datetime | None:
+    for pattern in DATETIME_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern)
+        except ValueError:
+            continue
+    return None
+
+
+@bp.get("/<int:dossier_id>")
+@login_required
+def detail(dossier_id: int):
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    return _render_detail(dossier, ActionForm(formdata=None, version=dossier.version)), 200
+
+
+def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", stale_events=None) -> str:
+    now = local_now()
+    if active_action != Action.CORRECT:
+        for name in CORRECTABLE_FIELDS:  # the correction form starts from the current values
+            form[name].data = getattr(dossier, name)
+    calendar = calendar_for(dossier.unit)
+    if dossier.is_open:
+        remaining = working_time_between(calendar, now, dossier.due_at)
+        overdue_by = working_time_between(calendar, dossier.due_at, now)
+    else:
+        remaining = overdue_by = None
+    can_act = current_user.role in (Role.CLERK, Role.CHAIR) and dossier.unit_id == current_user.unit_id
+    actions = [a for a in allowed_actions(DossierState(dossier.state)) if _action_available(dossier, a)]
+    return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
+                           remaining=remaining, overdue_by=overdue_by, now=now, Action=Action,
+                           active_action=active_action, stale_events=stale_events or [])
+
+
+def _action_available(dossier: Dossier, action: Action) -> bool:
+    if action == Action.REQUEST_APOLOGY:
+        return dossier.apology is None
+    if action == Action.APPROVE_APOLOGY:
+        return (current_user.role == Role.CHAIR and dossier.apology is not None
+                and dossier.apology.approved_at is None)
+    return True
+
+
+@bp.post("/<int:dossier_id>/act")
+@desk_roles_only
+def act(dossier_id: int):
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    if dossier.unit_id != current_user.unit_id:
+        abort(403)  # higher units read; only the unit's own desk acts
+    form = ActionForm()
+    try:
+        action = Action(form.action.data)
+    except ValueError:
+        abort(400)
+    if not form.validate():
+        return _render_detail(dossier, form, active_action=action), 422
+    data = ActionInput(
+        note=form.note.data, to_office=form.to_office.data, reason=form.reason.data, outcome=form.outcome.data,
+        new_due_at=form.new_due_at.data,
+        corrections={name: form[name].data for name in CORRECTABLE_FIELDS} if action == Action.CORRECT else {},
+    )
+    try:
+        apply_action(dossier, action, data, current_user, calendar_for(dossier.unit), local_now(),
+                     expected_version=form.version.data or 0)
+        db.session.commit()
+    except TransitionRefused as refusal:
+        db.session.rollback()
+        form.action.errors = [str(refusal)]
+        return _render_detail(db.session.get(Dossier, dossier_id), form, active_action=action), 422
+    except (StaleDossier, StaleDataError):
+        db.session.rollback()
+        fresh = db.session.get(Dossier, dossier_id)
+        db.session.refresh(fresh)
+        seen = form.version.data or 0
+        form.version.data = fresh.version
+        return _render_detail(fresh, form, active_action=action, stale_events=events_since(fresh, seen)), 409
+    flash(f"{action.label}: đã ghi vào hồ sơ {dossier.code}.", "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)
+
+
+@bp.get("/")
+@login_required
+def search():
+    now = local_now()
+    filters = _filters_from_request()
+    clock = DeskClock.at(now, calendar_for(current_user.unit))
+    page = db.paginate(dossier_search(filters, clock), per_page=current_app.config["ITEMS_PER_PAGE"],
+                       error_out=False, count=True)
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    procedures = db.session.scalars(
+        select(Procedure).where(Procedure.id.in_(
+            offerings_in_effect(select(Unit.id).where(Unit.path.startswith(current_user.unit.path)), now.date())
+            .with_only_columns(Offering.procedure_id))).order_by(Procedure.name)).all()
+    fields = sorted({procedure.field for procedure in procedures if procedure.field})
+    return render_page_or_fragment(
+        "dossiers/search.html", "dossiers/_rows.html", page=page, filters=filters, args=args,
+        procedures=procedures, fields=fields, states=list(DossierState), channels=list(ChannelKind),
+        sorts=SORT_LABELS, desk_lists=DESK_LISTS, now=now, is_fragment=is_fragment_request(),
+    )
+
+
+def _filters_from_request() -> SearchFilters:
+    def day(name):
+        try:
+            return parse_day(request.args.get(name, "").strip()) if request.args.get(name) else None
+        except ValueError:
+            return None
+
+    state = request.args.get("state", "")
+    channel = request.args.get("channel", "")
+    return SearchFilters(
+        q=request.args.get("q", "")[:100],
+        state=state if state in {s.value for s in DossierState} else "",
+        procedure_id=request.args.get("procedure_id", type=int),
+        field=request.args.get("field", "")[:200],
+        channel=channel if channel in {c.value for c in ChannelKind} else "",
+        received_from=day("from"),
+        received_to=day("to"),
+        desk_list=request.args.get("list", "") if request.args.get("list", "") in DESK_LISTS else "",
+        sort=request.args.get("sort", "received_desc") if request.args.get("sort") in SORT_LABELS else "received_desc",
+    )
