@@ -62,6 +62,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     TEMPLATES_STRICT = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # `flask demo load` in tests: a few dossiers a week keep them fast (the default is a busy desk).
+    DEMO_DOSSIERS_PER_DAY = 0.3
 
 
 class ProductionConfig(Config):

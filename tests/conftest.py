@@ -1,6 +1,7 @@
 """Fixtures: one app per session on the migrated schema, emptied after each test; a small world of units
 and users of every role; `login_as`."""
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +25,7 @@ from config import BASE_DIR
 
 SHARED_DATA = BASE_DIR.parent / "shared" / "data"
 PASSWORD = "mat-khau-thu"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def _rebuild_schema() -> None:
@@ -132,3 +134,47 @@ def login_as(client):
         return client
 
     return login
+
+
+# Browser tests: Playwright driving Debian's chromium against the app served by live_server.
+def pytest_collection_modifyitems(config, items):
+    if shutil.which("chromium"):
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium); CI installs it")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            # The machine has no network: keep chromium from trying to reach Google's services.
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def _pool_emptied_before_fork(app):
+    """live_server forks the app: a pooled PostgreSQL connection shared by two processes breaks.
+    (SQLite's connections are files reopened by the child; closing them in the parent would drop its locks.)"""
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.engine.dispose(close=False)
+
+
+@pytest.fixture
+def page(browser, _pool_emptied_before_fork, live_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN",
+                                  timezone_id="Asia/Ho_Chi_Minh", base_url=live_server.url())
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,15 +1,19 @@
-"""`flask demo load`: demo units, catalog, offerings and users, marked as demo data everywhere."""
+"""`flask demo load`: demo units, catalog, offerings, users and dossiers, marked as demo data everywhere."""
 from datetime import date
 from decimal import Decimal
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure, ProcedureChannel, RequiredDocument
 from app.demo.catalog import DEMO_PROCEDURES
+from app.demo.dossiers import DEFAULT_DOSSIERS_PER_DAY, DEFAULT_MONTHS, DEFAULT_SEED, Summary, load_demo_dossiers
+from app.dossiers.ontime import Resolution
 from app.extensions import db
+from app.jinja_filters import format_number, format_percent
 from app.units.models import Unit, UnitKind
 from app.worktime.clock import local_now
 from app.worktime.deadlines import TimeUnit
@@ -113,15 +117,46 @@ def _shortened(value: Decimal, unit: str) -> tuple[Decimal, str]:
 
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Chỉ nạp khi cơ sở dữ liệu chưa có đơn vị nào.")
-def load_command(if_empty: bool) -> None:
-    """Nạp dữ liệu mẫu (demo): thành phố, phường/xã, thủ tục, tài khoản."""
+@click.option("--no-dossiers", is_flag=True, help="Không tạo hồ sơ mẫu.")
+@click.option("--dossiers-per-day", type=click.FloatRange(min=0), default=None,
+              help=f"Số hồ sơ trung bình một phường nhận mỗi ngày làm việc (mặc định {DEFAULT_DOSSIERS_PER_DAY:g}).")
+# At most 12 months: the demo offerings start on 1 January of last year.
+@click.option("--months", type=click.IntRange(min=1, max=12), default=DEFAULT_MONTHS, show_default=True,
+              help="Số tháng hồ sơ, tính lùi từ hôm nay.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Hạt giống ngẫu nhiên.")
+def load_command(if_empty: bool, no_dossiers: bool, dossiers_per_day: float | None, months: int, seed: int) -> None:
+    """Nạp dữ liệu mẫu (demo): thành phố, phường/xã, thủ tục, tài khoản và hồ sơ của một năm."""
     if if_empty and db.session.scalar(select(func.count()).select_from(Unit)):
         click.echo("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu.")
-    elif not load_demo(local_now().date()):
-        click.echo("Dữ liệu mẫu đã có sẵn.")
     else:
-        click.echo("Đã nạp dữ liệu mẫu (demo).")
+        today = local_now().date()
+        if not load_demo(today):
+            click.echo("Dữ liệu mẫu đã có sẵn.")
+        else:
+            click.echo("Đã nạp dữ liệu mẫu (demo).")
+        if not no_dossiers:
+            if dossiers_per_day is None:
+                dossiers_per_day = current_app.config.get("DEMO_DOSSIERS_PER_DAY", DEFAULT_DOSSIERS_PER_DAY)
+            click.echo("Đang tạo hồ sơ mẫu…")
+            summary = load_demo_dossiers(today, dossiers_per_day, months, seed)
+            if summary is None:
+                click.echo("Hồ sơ mẫu đã có sẵn.")
+            else:
+                print_dossier_summary(summary)
     print_demo_logins()
+
+
+def print_dossier_summary(summary: Summary) -> None:
+    click.echo(f"Đã tạo {format_number(summary.dossiers)} hồ sơ mẫu:")
+    for state, count in sorted(summary.states.items(), key=lambda item: -item[1]):
+        click.echo(f"  {state.label:<22} {format_number(count):>7}")
+    resolved = sum(summary.resolutions.values())
+    for resolution in Resolution:
+        count = summary.resolutions[resolution]
+        click.echo(f"  {resolution.label:<22} {format_number(count):>7}  "
+                   f"({format_percent(count, resolved)} số đã giải quyết)")
+    click.echo(f"  Có yêu cầu bổ sung: {format_number(summary.with_supplement)}; "
+               f"có phiếu xin lỗi: {format_number(summary.with_apology)}")
 
 
 def print_demo_logins() -> None:
