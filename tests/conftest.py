@@ -12,6 +12,7 @@ from pathlib import Path
 os.environ.setdefault("TEST_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='motcua-test-')}/test.sqlite3")
 
 import pytest
+from flask import has_app_context
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -50,6 +51,10 @@ def _empty_tables(request):
     if "app" not in request.fixturenames:
         return  # pure unit tests never touch the database
     app = request.getfixturevalue("app")
+    if has_app_context():
+        # End the test's own session first: an idle transaction holding locks would make the DELETEs
+        # below (or another run's DROP TABLE on a shared PostgreSQL) wait for ever.
+        db.session.remove()
     with app.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.auth.models import Role, User
 from app.catalog.models import Offering
@@ -133,8 +134,19 @@ def apply_action(dossier: Dossier, action: Action, data: ActionInput, actor: Use
     handler(dossier, data, event, actor, calendar, now)
     dossier.state = target
     dossier.updated_at = now
+    # Written even when nothing else changed (an apology request at the same second as the previous
+    # action): every action must bump the version, one event per version step.
+    flag_modified(dossier, "updated_at")
     dossier.events.append(event)
     return event
+
+
+def _current_office(dossier: Dossier) -> str:
+    """Where the dossier is: the office the latest hand-off sent it to (the citizen's return aside)."""
+    for previous in reversed(dossier.events):
+        if previous.to_office and previous.to_office != "Công dân":
+            return previous.to_office
+    return DESK_OFFICE
 
 
 def _hand_over(dossier, data, event, actor, calendar, now):
@@ -148,7 +160,7 @@ def _request_supplement(dossier, data, event, actor, calendar, now):
     dossier.supplements.append(SupplementPeriod(requested_at=now, reason=reason, rule=dossier.supplement_rule,
                                                 old_due_at=dossier.due_at))
     event.note = reason
-    event.from_office, event.to_office = PROCESSING_OFFICE, "Công dân"
+    event.from_office, event.to_office = _current_office(dossier), "Công dân"
 
 
 def _receive_supplement(dossier, data, event, actor, calendar, now):
@@ -165,7 +177,10 @@ def _receive_supplement(dossier, data, event, actor, calendar, now):
     event.details = {"old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat(),
                      "rule": dossier.supplement_rule}
     dossier.due_at = new_due
-    event.from_office, event.to_office = "Công dân", PROCESSING_OFFICE
+    # The supplement goes back to where the request came from.
+    requested_from = next((e.from_office for e in reversed(dossier.events) if e.action == Action.REQUEST_SUPPLEMENT),
+                          PROCESSING_OFFICE)
+    event.from_office, event.to_office = "Công dân", requested_from
 
 
 def _request_apology(dossier, data, event, actor, calendar, now):
@@ -207,7 +222,7 @@ def _finish(dossier, data, event, actor, calendar, now):
     dossier.result_note = nfc(data.note)
     _resolve(dossier, now)
     event.details = {"outcome": data.outcome, "resolution": dossier.resolution}
-    event.from_office, event.to_office = PROCESSING_OFFICE, DESK_OFFICE
+    event.from_office, event.to_office = _current_office(dossier), DESK_OFFICE
 
 
 def _return_result(dossier, data, event, actor, calendar, now):
@@ -218,22 +233,29 @@ def _return_result(dossier, data, event, actor, calendar, now):
 def _end(dossier, data, event, actor, calendar, now):
     if not nfc(data.note):
         raise TransitionRefused("Ghi rõ lý do.")
+    if dossier.state == DossierState.AWAITING_SUPPLEMENT and dossier.supplement_rule == "pause":
+        # Ended while the citizen had not yet supplemented: the time waited so far does not count
+        # against the unit either.
+        period = dossier.supplements[-1]
+        period.new_due_at = shift_by_working_time(calendar, dossier.due_at,
+                                                  working_time_between(calendar, period.requested_at, now))
+        event.details["old_due_at"] = dossier.due_at.isoformat()
+        dossier.due_at = period.new_due_at
     dossier.result_note = nfc(data.note)
     _resolve(dossier, now)
-    event.details = {"resolution": dossier.resolution}
+    event.details["resolution"] = dossier.resolution
 
 
 def _correct(dossier, data, event, actor, calendar, now):
-    changes = {}
-    for name, value in data.corrections.items():
-        if name not in CORRECTABLE_FIELDS:
-            raise TransitionRefused(f"Không thể đính chính trường {name}.")
-        value = nfc(value)
-        if getattr(dossier, name) != value:
-            changes[name] = {"old": getattr(dossier, name), "new": value}
-            setattr(dossier, name, value)
+    refused = [name for name in data.corrections if name not in CORRECTABLE_FIELDS]
+    if refused:  # checked before anything is written, so a refused correction changes nothing
+        raise TransitionRefused(f"Không thể đính chính trường {', '.join(refused)}.")
+    changes = {name: {"old": getattr(dossier, name), "new": nfc(value)}
+               for name, value in data.corrections.items() if getattr(dossier, name) != nfc(value)}
     if not changes:
         raise TransitionRefused("Không có thông tin nào thay đổi.")
+    for name, change in changes.items():
+        setattr(dossier, name, change["new"])
     if "applicant_name" in changes:
         dossier.applicant_search = fold(dossier.applicant_name)
     event.details = {"changes": changes}
