@@ -63,6 +63,18 @@ def main() -> None:
             assert response.status_code == 200, (url, response.status_code)
         print(f"  {label:<32} median {statistics.median(times):7.1f} ms   p90 {sorted(times)[int(len(times) * .9)]:7.1f} ms")
 
+    officer = app.test_client()
+    assert officer.post("/login", data={"username": "canbo.thanhpho", "password": "demo12345"}).status_code == 302
+    for label, url in (("city officer: name, all wards", "/dossiers/?q=nguyen+van+an"),
+                       ("city officer: home", "/")):
+        officer.get(url)
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            assert officer.get(url).status_code == 200
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"  {label:<32} median {statistics.median(times):7.1f} ms   p90 {sorted(times)[int(len(times) * .9)]:7.1f} ms")
+
     times = []
     for index in range(args.repeat):
         form = {"offering_id": str(offering.id), "applicant_name": f"Lê Thị Đo Thử {index}",

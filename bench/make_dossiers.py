@@ -79,7 +79,7 @@ def main() -> None:
         first_day = today - timedelta(days=730)
         days = [first_day + timedelta(days=n) for n in range((today - first_day).days + 1)]
         working_days = [day for day in days if calendars[wards[0].id].is_working_day(day)]
-        per_ward = args.dossiers // len(wards)
+        per_ward = -(-args.dossiers // len(wards))  # rounded up; the last ward gets what is left
         family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
         middle = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Quang", "Thanh", "Hữu", "Hoài"]
         given = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hương", "Khánh", "Lan", "Long", "Mai", "Nam", "Phúc",
@@ -98,13 +98,16 @@ def main() -> None:
         for ward in wards:
             calendar = calendars[ward.id]
             offerings = offerings_by_unit[ward.id]
-            daily = max(1, per_ward // len(working_days))
+            daily = max(1, -(-per_ward // len(working_days)))
+            ward_quota = min(per_ward, args.dossiers - written)
+            ward_written = 0
             for day in working_days:
                 times = sorted(datetime(day.year, day.month, day.day, rng.choice((8, 9, 10, 11, 13, 14, 15, 16)),
-                                        rng.randrange(60)) for _ in range(rng.randint(daily - 1, daily + 1)))
+                                        rng.randrange(60)) for _ in range(rng.randint(daily, daily + 2)))
                 for received_at in times:
-                    if written >= args.dossiers:
+                    if ward_written >= ward_quota:
                         break
+                    ward_written += 1
                     offering = rng.choice(offerings)
                     number = counters.get((ward.id, day), 0) + 1
                     counters[(ward.id, day)] = number

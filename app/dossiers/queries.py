@@ -1,8 +1,9 @@
 """Queries of the desk: the home page's lists and the dossier search, always through the scope helper."""
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from app.catalog.models import Procedure
@@ -78,26 +79,42 @@ class SearchFilters:
     received_to: date | None = None  # inclusive
     desk_list: str = ""
     sort: str = "received_desc"
+    own_unit_code: str = ""  # the searcher's unit, to complete a code typed without its agency part
 
 
-def dossier_search(filters: SearchFilters, clock: DeskClock) -> Select:
-    """Visible dossiers matching the filters, sorted; the text matches code, ID number, phone or name."""
-    stmt = visible(select(Dossier), Dossier.unit_id).options(joinedload(Dossier.procedure), joinedload(Dossier.unit))
-    text = filters.q.strip()
-    if text:
-        digits = "".join(ch for ch in text if ch.isdigit())
-        matches = [Dossier.code == text.upper(), Dossier.code.startswith(text.upper(), autoescape=True)]
-        if len(digits) == 12 and digits == text:
-            matches.append(Dossier.applicant_id_number == digits)
-        if 9 <= len(digits) <= 11 and digits == text.replace(" ", ""):
-            matches.append(Dossier.applicant_phone == digits)
-        words = fold(text).split()
-        if words and not digits:
-            matches.append(and_(*[Dossier.applicant_search.contains(word, autoescape=True) for word in words]))
-        elif digits:
-            # The tail of a code ("0361") or of a day ("231027-0361").
-            matches.append(Dossier.code.endswith(text, autoescape=True))
-        stmt = stmt.where(or_(*matches))
+ID_NUMBER = re.compile(r"\d{12}")
+PHONE = re.compile(r"0\d{9}|\+84\d{9}")
+CODE_TAIL = re.compile(r"\d{6}-\d{4}")  # "YYMMDD-NNNN": the code without the agency part
+
+
+def _text_condition(text: str, own_unit_code: str):
+    """What the clerk typed, matched so that an index serves it: an ID number, a phone number and a
+    code are equalities or prefixes; anything else is words of the applicant's name, diacritics ignored."""
+    compact = text.replace(" ", "")
+    if ID_NUMBER.fullmatch(compact):
+        return Dossier.applicant_id_number == compact
+    if PHONE.fullmatch(compact):
+        return Dossier.applicant_phone == compact
+    if CODE_TAIL.fullmatch(compact):
+        # A clerk reads "231027-0361" off a receipt: in their own unit that is one exact code.
+        if own_unit_code:
+            return Dossier.code == f"{own_unit_code}-{compact}"
+        return Dossier.code.endswith(compact, autoescape=True)
+    if "-" in compact or (compact.count(".") >= 2):
+        # A whole code or its beginning: a range on the unique index (LIKE would not use it in SQLite).
+        upper = compact.upper()
+        return and_(Dossier.code >= upper, Dossier.code < upper + "\uffff")
+    if compact.isdigit():
+        return Dossier.code.endswith(f"-{compact}", autoescape=True)  # the day's sequence number
+    return and_(*[Dossier.applicant_search.contains(word, autoescape=True) for word in fold(text).split()])
+
+
+def _filtered(stmt: Select, filters: SearchFilters, clock: DeskClock) -> Select:
+    """`stmt` limited to the visible dossiers matching the filters; the text matches code, ID number,
+    phone or name."""
+    stmt = visible(stmt, Dossier.unit_id)
+    if filters.q.strip():
+        stmt = stmt.where(_text_condition(filters.q.strip(), filters.own_unit_code))
     if filters.state:
         stmt = stmt.where(Dossier.state == filters.state)
     if filters.procedure_id:
@@ -112,4 +129,15 @@ def dossier_search(filters: SearchFilters, clock: DeskClock) -> Select:
         stmt = stmt.where(Dossier.received_at < datetime.combine(filters.received_to + timedelta(days=1), time()))
     if filters.desk_list in DESK_LISTS:
         stmt = stmt.where(desk_list_condition(filters.desk_list, clock))
-    return stmt.order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
+    return stmt
+
+
+def dossier_search(filters: SearchFilters, clock: DeskClock) -> Select:
+    """The matching dossiers, sorted, with their procedure and unit loaded in the same query."""
+    stmt = select(Dossier).options(joinedload(Dossier.procedure), joinedload(Dossier.unit))
+    return _filtered(stmt, filters, clock).order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
+
+
+def dossier_count(filters: SearchFilters, clock: DeskClock) -> int:
+    """How many dossiers match: a bare COUNT over the same conditions (no joins, no ordering)."""
+    return db.session.scalar(_filtered(select(func.count(Dossier.id)), filters, clock))

@@ -15,7 +15,7 @@ from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allo
 from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier, apply_action,
                                      events_since, preview_due_at, register_dossier)
-from app.dossiers.queries import DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, dossier_search
+from app.dossiers.queries import DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, dossier_count, dossier_search
 from app.extensions import db
 from app.forms_vi import options
 from app.importing import parse_day
@@ -247,7 +247,9 @@ def search():
     filters = _filters_from_request()
     clock = DeskClock.at(now, calendar_for(current_user.unit))
     page = db.paginate(dossier_search(filters, clock), per_page=current_app.config["ITEMS_PER_PAGE"],
-                       error_out=False, count=True)
+                       error_out=False, count=False)
+    # Flask-SQLAlchemy would count over the joined, sorted query; a bare COUNT is several times faster.
+    page.total = dossier_count(filters, clock)
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     procedures = db.session.scalars(
         select(Procedure).where(Procedure.id.in_(
@@ -280,4 +282,5 @@ def _filters_from_request() -> SearchFilters:
         received_to=day("to"),
         desk_list=request.args.get("list", "") if request.args.get("list", "") in DESK_LISTS else "",
         sort=request.args.get("sort", "received_desc") if request.args.get("sort") in SORT_LABELS else "received_desc",
+        own_unit_code=current_user.unit.code if current_user.unit.kind == "ward" else "",
     )
