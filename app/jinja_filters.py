@@ -1,5 +1,5 @@
 """Template filters: Vietnamese date and number formats (dd/mm/yyyy, 1.234, 82,8%)."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import Flask
@@ -21,6 +21,17 @@ def format_datetime(value: datetime | None) -> str:
 def format_iso_datetime(value: str | None) -> str:
     """An ISO time kept in an event's details, shown like every other time."""
     return format_datetime(datetime.fromisoformat(value)) if value else ""
+
+
+def format_working_time(value: timedelta | None) -> str:
+    """Working time as "3 giờ 24 phút" (hours of office time, not days: a working day is 8 of them)."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{format_number(hours)} giờ {minutes} phút"
+    return f"{format_number(hours)} giờ" if hours else f"{minutes} phút"
 
 
 def format_number(value: int | Decimal | float | None) -> str:
@@ -54,5 +65,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime_vn")
     app.add_template_filter(format_iso_datetime, "iso_datetime_vn")
     app.add_template_filter(format_number, "number_vn")
+    app.add_template_filter(format_working_time, "working_time_vn")
     app.add_template_filter(weekday_name, "weekday_vn")
     app.add_template_global(format_percent, "percent_vn")

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import TextIO
 
 import openpyxl
-from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.dossiers.lifecycle import Action, DossierState, next_state
@@ -432,28 +433,27 @@ def in_effect(versions: list[OfferingTerms], on_day: date) -> OfferingTerms | No
 
 
 def register_select() -> Select:
-    """One row per dossier with every register column, its unit and procedure codes and the times of
-    its latest supplement period (no query per dossier).
+    """One row per dossier with every register column, its unit and procedure codes and its latest
+    supplement period joined in (no query per dossier).
 
-    The supplement times are correlated subqueries in the select list: one index lookup per dossier
-    on `supplement_periods.dossier_id`, whether a whole city is exported or a few days are checked
-    (a join on a correlated subquery makes PostgreSQL compare every pair of rows).
+    The latest period comes from one grouped sub-select joined by dossier id: a correlated
+    "latest period of this dossier" lets PostgreSQL walk the whole table backwards per dossier.
     """
-    def latest_period(column):
-        return (select(column).where(SupplementPeriod.dossier_id == Dossier.id)
-                .order_by(SupplementPeriod.id.desc()).limit(1)
-                .correlate(Dossier).scalar_subquery())
-
+    latest = (select(SupplementPeriod.dossier_id, func.max(SupplementPeriod.id).label("period_id"))
+              .group_by(SupplementPeriod.dossier_id)
+              .subquery())
+    period = aliased(SupplementPeriod)
     return (
         select(Dossier.id, Dossier.code, Dossier.unit_id, Dossier.procedure_id, Unit.code.label("unit_code"),
                Procedure.code.label("procedure_code"), Dossier.channel, Dossier.online_kind,
                Dossier.legacy_online_level, Dossier.applicant_name, Dossier.received_at, Dossier.due_at,
-               latest_period(SupplementPeriod.requested_at).label("supplement_requested_at"),
-               latest_period(SupplementPeriod.received_at).label("supplement_received_at"), Dossier.state,
-               Dossier.outcome, Dossier.resolved_at, Dossier.returned_at, Dossier.apology_due_at,
-               Dossier.resolution)
+               period.requested_at.label("supplement_requested_at"),
+               period.received_at.label("supplement_received_at"), Dossier.state, Dossier.outcome,
+               Dossier.resolved_at, Dossier.returned_at, Dossier.apology_due_at, Dossier.resolution)
         .join(Unit, Unit.id == Dossier.unit_id)
         .join(Procedure, Procedure.id == Dossier.procedure_id)
+        .outerjoin(latest, latest.c.dossier_id == Dossier.id)
+        .outerjoin(period, period.id == latest.c.period_id)
     )
 
 

@@ -37,3 +37,4 @@ def test_nfc_normalises_and_collapses_spaces():
 
 def test_nfc_of_nothing_is_empty():
     assert nfc(None) == "" and fold(None) == ""
+
