@@ -30,6 +30,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.catalog import cli as catalog_cli
     from app.catalog import views as catalog_views
     from app.demo import cli as demo_cli
+    from app.dossiers import cli as dossiers_cli
     from app.dossiers import views as dossier_views
     from app.home import views as home_views
     from app.units import cli as units_cli
@@ -46,7 +47,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     ):
         app.register_blueprint(blueprint)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
-                          auth_views.users_cli):
+                          auth_views.users_cli, dossiers_cli.dossiers_cli):
         app.cli.add_command(command_group)
 
     jinja_filters.register(app)

@@ -1,6 +1,6 @@
 """A unit's register of dossiers (sổ theo dõi hồ sơ) in and out of the app: CSV or XLSX in, CSV out.
 
-The register is the seventh form of Circular 03/2025/TT-VPCP (the sixth of Circular 01/2018/TT-VPCP):
+The register is one of the desk's forms (Circular 01/2018/TT-VPCP, kept by Circular 03/2025/TT-VPCP):
 one row per dossier with its receipt, due and return times. Importing loads a ward's existing
 register, all or nothing, and is idempotent; exporting writes the same columns back with the due
 times the app computed and each dossier's classification (DOMAIN.md "A dossier's life").
@@ -127,7 +127,6 @@ class RegisterRow:
         return (self.unit.id, self.procedure.id, self.applicant_name, self.received_at)
 
 
-
 def read_register_file(path: str | Path) -> list[tuple[int, dict[str, str | datetime]]]:
     """(line, row) of every non-empty row of a CSV or `.xlsx` register; ImportFileError if unreadable."""
     path = Path(path)
@@ -239,7 +238,6 @@ def format_time(moment: datetime | None) -> str:
 
 def _text(value: str | datetime) -> str:
     return format_time(value) if isinstance(value, datetime) else value
-
 
 
 def parse_row(line: int, raw: dict[str, str | datetime], units: dict[str, Unit],
@@ -431,7 +429,6 @@ def in_effect(versions: list[OfferingTerms], on_day: date) -> OfferingTerms | No
     return versions[index - 1] if index else None
 
 
-
 def register_select() -> Select:
     """One row per dossier with every register column, its unit and procedure codes and its latest
     supplement period joined in (no query per dossier).
@@ -500,7 +497,6 @@ def export_register(out: TextIO, unit: Unit | None = None) -> int:
         writer.writerow([*register_cells(record), record.resolution or OPEN])
         count += 1
     return count
-
 
 
 def import_register(path: str | Path, now: datetime, default_rule: str) -> RegisterImportReport:
@@ -718,7 +714,10 @@ def _insert(rows: list[RegisterRow], file_name: str, now: datetime) -> None:
     for chunk in _chunks(rows):
         histories = [history(row, file_name) for row in chunk]
         values = [_dossier_values(row, events, now) for row, events in zip(chunk, histories, strict=True)]
-        ids = dict(db.session.execute(insert(dossiers).returning(dossiers.c.code, dossiers.c.id), values).all())
+        ids = {}
+        for value, dossier_id in zip(values, _take_dossier_ids(len(values)), strict=True):
+            value["id"] = ids[value["code"]] = dossier_id
+        db.session.execute(insert(dossiers), values)
         events, periods, apologies = [], [], []
         for row, row_events in zip(chunk, histories, strict=True):
             dossier_id = ids[row.code]
@@ -737,6 +736,22 @@ def _insert(rows: list[RegisterRow], file_name: str, now: datetime) -> None:
             db.session.execute(insert(SupplementPeriod.__table__), periods)
         if apologies:
             db.session.execute(insert(Apology.__table__), apologies)
+
+
+def _take_dossier_ids(count: int) -> list[int]:
+    """`count` new dossier ids, so that events can be written without reading the dossiers back.
+
+    PostgreSQL hands them out from the id sequence (safe beside clerks registering dossiers).
+    On SQLite this transaction already holds the single write lock, taken when it moved the day
+    counters, so the ids after the highest one stay free until it commits. (INSERT … RETURNING
+    of many rows would do, but psycopg parses such a statement slower than PostgreSQL runs it,
+    and reading the ids back by code makes PostgreSQL scan the table per chunk.)
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(Dossier.__tablename__, "id")
+        return list(db.session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count))))
+    highest = db.session.scalar(select(func.coalesce(func.max(Dossier.id), 0)))
+    return list(range(highest + 1, highest + 1 + count))
 
 
 def _dossier_values(row: RegisterRow, events: list[dict], now: datetime) -> dict:
