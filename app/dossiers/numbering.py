@@ -13,9 +13,14 @@ from app.dossiers.models import DossierCounter
 from app.extensions import db
 
 
+class DailyNumbersExhausted(ValueError):
+    """A unit received more than 9,999 dossiers in a day: the code has four digits for the number."""
+
+
 def format_dossier_code(agency_code: str, received_on: date, number: int) -> str:
     if not 1 <= number <= 9999:
-        raise ValueError(f"số thứ tự {number} ngoài khoảng 0001–9999 của mã hồ sơ")
+        raise DailyNumbersExhausted(
+            f"Đơn vị đã dùng hết số thứ tự 0001–9999 của mã hồ sơ ngày {received_on:%d/%m/%Y}.")
     return f"{agency_code}-{received_on:%y%m%d}-{number:04d}"
 
 

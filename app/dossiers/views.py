@@ -13,6 +13,7 @@ from app.catalog.queries import offerings_in_effect
 from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm
 from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions
 from app.dossiers.models import CopyKind, Dossier
+from app.dossiers.numbering import DailyNumbersExhausted
 from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier, apply_action,
                                      events_since, preview_due_at, register_dossier)
 from app.dossiers.queries import DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, dossier_count, dossier_search
@@ -95,7 +96,12 @@ def intake():
         if form.received_at.data > now + timedelta(minutes=5):
             form.received_at.errors.append("Thời điểm tiếp nhận không được ở tương lai.")
         else:
-            dossier = _save_intake(form, chosen, now)
+            try:
+                dossier = _save_intake(form, chosen, now)
+            except DailyNumbersExhausted as error:
+                db.session.rollback()
+                form.received_at.errors.append(str(error))
+                return _render_intake(form, chosen), 422
             flash(f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả: "
                   f"{dossier.due_at:%H:%M} ngày {dossier.due_at:%d/%m/%Y}.", "success")
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)

@@ -201,3 +201,15 @@ def test_the_home_page_counts_overdue_and_due_today_dossiers(client, world, logi
     overdue = register(client, desk, received_at=(now - timedelta(days=10)).strftime("%d/%m/%Y %H:%M"))
     page = client.get("/").get_data(as_text=True)
     assert "Quá hạn" in page and overdue.code in page
+
+
+def test_a_ten_thousandth_dossier_in_a_day_is_refused_with_a_message_not_an_error(client, world, login_as, desk):
+    from app.dossiers.models import DossierCounter
+
+    db.session.add(DossierCounter(unit_id=world.ward_a.id, day=date(2026, 11, 16), last_number=9999))
+    db.session.commit()
+    login_as(world.user("clerk", "a"))
+    response = client.post("/dossiers/new", data=intake_form(desk["khai_sinh"]))
+    assert response.status_code == 422
+    assert "hết số thứ tự 0001–9999" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
