@@ -119,6 +119,18 @@ class Dossier(db.Model):
         return ChannelKind(self.channel).label
 
     @property
+    def online_kind_label(self) -> str:
+        return OnlineKind(self.online_kind).label if self.online_kind else ""
+
+    @property
+    def resolution_label(self) -> str:
+        return Resolution(self.resolution).label if self.resolution else ""
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label if self.outcome else ""
+
+    @property
     def time_label(self) -> str:
         return format_time(self.time_value, self.time_unit)
 
