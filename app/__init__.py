@@ -33,6 +33,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.dossiers import cli as dossiers_cli
     from app.dossiers import views as dossier_views
     from app.home import views as home_views
+    from app.stats import cli as stats_cli
     from app.units import cli as units_cli
     from app.units import views as units_views
     from app.worktime import views as worktime_views
@@ -47,7 +48,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     ):
         app.register_blueprint(blueprint)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
-                          auth_views.users_cli, dossiers_cli.dossiers_cli):
+                          auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli):
         app.cli.add_command(command_group)
 
     jinja_filters.register(app)

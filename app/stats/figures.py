@@ -1,0 +1,225 @@
+"""The one engine for every figure: Report 06 (Circular 01/2020/TT-VPCP, "Tình hình, kết quả giải quyết
+TTHC") for any unit's subtree and inclusive range of days, per field or per child unit, in SQL.
+
+Pages, PDFs and the CLI all call `report_06`, so they cannot disagree. Counting rules (DOMAIN.md
+"The figures"), for a range [start, end] of days:
+- carried over: received before `start` and not resolved before it;
+- new online / new at the desk or by post: received within the range, by channel;
+- resolved (early / on time / late): resolved within the range — finished, withdrawn or stopped,
+  classified when they were resolved against their due time;
+- pending: received by the end and not resolved by it; overdue when its due date is on or before
+  `end` (issue 5), otherwise within time;
+so that received = carried over + new = resolved + pending, always.
+A rate with a zero denominator is None ("no data"), never 0 or 1.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+
+from app.catalog.models import Procedure
+from app.catalog.queries import offering_summary
+from app.dossiers.models import Dossier
+from app.extensions import db
+from app.units.models import Unit
+from app.units.scope import subtree_unit_ids
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    """A rate as a fraction rounded to 4 places (0.8276), or None when there is nothing to divide by."""
+    return round(numerator / denominator, 4) if denominator else None
+
+
+@dataclass
+class Counts:
+    """One row of Report 06."""
+
+    carried_over: int = 0
+    online: int = 0
+    direct_or_post: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    late_with_apology: int = 0
+    within_time: int = 0
+    overdue: int = 0
+
+    @property
+    def new(self) -> int:
+        return self.online + self.direct_or_post
+
+    @property
+    def received(self) -> int:
+        return self.carried_over + self.new
+
+    @property
+    def resolved(self) -> int:
+        return self.early + self.on_time + self.late
+
+    @property
+    def pending(self) -> int:
+        return self.within_time + self.overdue
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return ratio(self.early + self.on_time, self.resolved)
+
+    @property
+    def online_share(self) -> float | None:
+        return ratio(self.online, self.new)
+
+    @property
+    def apology_coverage(self) -> float | None:
+        return ratio(self.late_with_apology, self.late)
+
+    def add(self, other: "Counts") -> None:
+        for name in COUNT_NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+COUNT_NAMES = ("carried_over", "online", "direct_or_post", "early", "on_time", "late", "late_with_apology",
+               "within_time", "overdue")
+
+
+@dataclass
+class Report06:
+    unit: Unit
+    start: date
+    end: date
+    total: Counts
+    rows: list[tuple[str, Counts]]  # (field or unit name, counts), sorted by name
+    offerings: dict[str, int] = field(default_factory=dict)  # as of `end`: offered, at_desk, shortened, end_to_end
+
+    @property
+    def shortened_share(self) -> float | None:
+        return ratio(self.offerings.get("shortened", 0), self.offerings.get("at_desk", 0))
+
+    @property
+    def end_to_end_share(self) -> float | None:
+        return ratio(self.offerings.get("end_to_end", 0), self.offerings.get("offered", 0))
+
+    def as_json(self) -> dict:
+        """The shape `flask report figures --format json` prints (issue 5)."""
+        total = self.total
+        return {
+            "unit": self.unit.code,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "received": {"total": total.received, "carried_over": total.carried_over, "online": total.online,
+                         "direct_or_post": total.direct_or_post},
+            "resolved": {"total": total.resolved, "early": total.early, "on_time": total.on_time,
+                         "late": total.late},
+            "pending": {"total": total.pending, "within_time": total.within_time, "overdue": total.overdue},
+            "late_with_apology": total.late_with_apology,
+            "on_time_rate": total.on_time_rate,
+            "online_share": total.online_share,
+            "procedures": {"offered": self.offerings.get("at_desk", 0),
+                           "shortened": self.offerings.get("shortened", 0),
+                           "shortened_share": self.shortened_share},
+            "by_field": [{"field": name, "received": counts.received, "resolved": counts.resolved,
+                          "pending": counts.pending} for name, counts in self.rows],
+        }
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00): the range as instants, end exclusive."""
+    return datetime.combine(start, time()), datetime.combine(end + timedelta(days=1), time())
+
+
+def _relevant_dossiers(unit_ids: Select, start_at: datetime, end_at: datetime) -> Select:
+    """Dossiers that count in the range: received before its end and not resolved before its start.
+
+    Two index-served halves (still open; resolved from the start on) instead of one OR that would
+    scan a unit's whole history.
+    """
+    columns = (Dossier.id, Dossier.unit_id, Dossier.procedure_id, Dossier.channel, Dossier.received_at,
+               Dossier.resolved_at, Dossier.resolution, Dossier.due_at, Dossier.apology_due_at)
+    still_open = select(*columns).where(Dossier.unit_id.in_(unit_ids), Dossier.resolved_at.is_(None),
+                                        Dossier.received_at < end_at)
+    resolved_since = select(*columns).where(Dossier.unit_id.in_(unit_ids), Dossier.resolved_at >= start_at,
+                                            Dossier.received_at < end_at)
+    return union_all(still_open, resolved_since).subquery("relevant")
+
+
+def count_rows(unit_ids: Select, start: date, end: date, group_key) -> list[tuple[object, Counts]]:
+    """Report 06 counts grouped by `group_key(relevant, procedure)` (a SQL expression), one query."""
+    start_at, end_at = _bounds(start, end)
+    relevant = _relevant_dossiers(unit_ids, start_at, end_at)
+    received_before = relevant.c.received_at < start_at
+    resolved_in_range = and_(relevant.c.resolved_at.is_not(None), relevant.c.resolved_at < end_at)
+    pending = or_(relevant.c.resolved_at.is_(None), relevant.c.resolved_at >= end_at)
+    key = group_key(relevant).label("key")
+    stmt = (
+        select(
+            key,
+            func.count().filter(received_before),
+            func.count().filter(and_(~received_before, relevant.c.channel == "online")),
+            func.count().filter(and_(~received_before, relevant.c.channel != "online")),
+            func.count().filter(and_(resolved_in_range, relevant.c.resolution == "early")),
+            func.count().filter(and_(resolved_in_range, relevant.c.resolution == "on_time")),
+            func.count().filter(and_(resolved_in_range, relevant.c.resolution == "late")),
+            func.count().filter(and_(resolved_in_range, relevant.c.resolution == "late",
+                                     relevant.c.apology_due_at.is_not(None))),
+            func.count().filter(and_(pending, relevant.c.due_at >= end_at)),
+            func.count().filter(and_(pending, relevant.c.due_at < end_at)),
+        )
+        .select_from(relevant)
+        .join(Procedure, Procedure.id == relevant.c.procedure_id)
+        .group_by(key)
+    )
+    return [(row[0], Counts(*row[1:])) for row in db.session.execute(stmt)]
+
+
+def report_06(unit: Unit, start: date, end: date) -> Report06:
+    """Report 06 for `unit`'s subtree over [start, end], one row per field (lĩnh vực) plus the total."""
+    rows = count_rows(subtree_unit_ids(unit), start, end, lambda relevant: Procedure.field)
+    total = Counts()
+    for _, counts in rows:
+        total.add(counts)
+    named = sorted(((name or "Chưa phân loại", counts) for name, counts in rows), key=lambda item: item[0])
+    return Report06(unit, start, end, total, named, offering_summary(subtree_unit_ids(unit), end))
+
+
+def children_report(parent: Unit, start: date, end: date) -> list[tuple[Unit, Counts]]:
+    """Report 06 totals for each unit directly below `parent` (each with its own subtree), one query.
+
+    Every unit of the subtree is mapped to the child it lies under; the mapping is the small unit
+    table, folded into a CASE, and the dossiers are grouped by it in SQL.
+    """
+    children = db.session.scalars(select(Unit).where(Unit.parent_id == parent.id).order_by(Unit.name)).all()
+    if not children:
+        return []
+    child_of = {}
+    for unit_id, path in db.session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(parent.path))):
+        for child in children:
+            if path.startswith(child.path):
+                child_of[unit_id] = child.id
+    rows = dict(count_rows(
+        select(Unit.id).where(Unit.id.in_(list(child_of))), start, end,
+        lambda relevant: case(child_of, value=relevant.c.unit_id, else_=literal(None)),
+    ))
+    return [(child, rows.get(child.id, Counts())) for child in children]
+
+
+# The figures an index criterion can be scored from, by name (rubrics store these names).
+FIGURE_LABELS = {
+    "on_time_rate": "Tỷ lệ hồ sơ giải quyết trước và đúng hạn",
+    "online_share": "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
+    "shortened_share": "Tỷ lệ thủ tục được rút ngắn thời gian giải quyết",
+    "end_to_end_share": "Tỷ lệ thủ tục cung cấp trực tuyến toàn trình",
+    "apology_coverage": "Tỷ lệ hồ sơ quá hạn có phiếu xin lỗi",
+    "late_count": "Số hồ sơ quá hạn",
+}
+
+
+def named_figures(report: Report06) -> dict[str, float | int | None]:
+    """The report's figures by the names rubrics refer to; a rate with no denominator is None."""
+    total = report.total
+    return {
+        "on_time_rate": total.on_time_rate,
+        "online_share": total.online_share,
+        "shortened_share": report.shortened_share,
+        "end_to_end_share": report.end_to_end_share,
+        "apology_coverage": total.apology_coverage,
+        "late_count": total.late,
+    }
