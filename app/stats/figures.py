@@ -15,7 +15,7 @@ A rate with a zero denominator is None ("no data"), never 0 or 1.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, func, or_, select
 
 from app.catalog.models import Procedure
 from app.catalog.queries import offering_summary
@@ -127,28 +127,31 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def _relevant_dossiers(unit_ids: Select, start_at: datetime, end_at: datetime) -> Select:
-    """Dossiers that count in the range: received before its end and not resolved before its start.
-
-    Two index-served halves (still open; resolved from the start on) instead of one OR that would
-    scan a unit's whole history.
-    """
+    """Dossiers that count in the range: received before its end and not resolved before its start."""
     columns = (Dossier.id, Dossier.unit_id, Dossier.procedure_id, Dossier.channel, Dossier.received_at,
                Dossier.resolved_at, Dossier.resolution, Dossier.due_at, Dossier.apology_due_at)
-    still_open = select(*columns).where(Dossier.unit_id.in_(unit_ids), Dossier.resolved_at.is_(None),
-                                        Dossier.received_at < end_at)
-    resolved_since = select(*columns).where(Dossier.unit_id.in_(unit_ids), Dossier.resolved_at >= start_at,
-                                            Dossier.received_at < end_at)
-    return union_all(still_open, resolved_since).subquery("relevant")
+    return select(*columns).where(
+        Dossier.unit_id.in_(unit_ids), Dossier.received_at < end_at,
+        or_(Dossier.resolved_at.is_(None), Dossier.resolved_at >= start_at)).subquery("relevant")
 
 
-def count_rows(unit_ids: Select, start: date, end: date, group_key) -> list[tuple[object, Counts]]:
-    """Report 06 counts grouped by `group_key(relevant, procedure)` (a SQL expression), one query."""
+def count_rows(unit_ids: Select, start: date, end: date, group_by: str) -> list[tuple[int, Counts]]:
+    """Report 06 counts of the dossiers of `unit_ids`, grouped by one of their own columns
+    ("procedure_id" or "unit_id"), in one aggregate query.
+
+    Callers roll the few hundred groups up to fields or child units with the small catalog and unit
+    tables: joining them here would let the planner walk all dossiers once per procedure.
+    """
     start_at, end_at = _bounds(start, end)
     relevant = _relevant_dossiers(unit_ids, start_at, end_at)
     received_before = relevant.c.received_at < start_at
     resolved_in_range = and_(relevant.c.resolved_at.is_not(None), relevant.c.resolved_at < end_at)
     pending = or_(relevant.c.resolved_at.is_(None), relevant.c.resolved_at >= end_at)
-    key = group_key(relevant).label("key")
+    key = relevant.c[group_by]
+    if group_by == "procedure_id":
+        # "+ 0": grouping by the bare column lets SQLite walk the procedure index over every dossier
+        # of every unit to avoid a sort; the expression keeps it on the (unit, received) index.
+        key = (key + 0).label("key")
     stmt = (
         select(
             key,
@@ -164,7 +167,6 @@ def count_rows(unit_ids: Select, start: date, end: date, group_key) -> list[tupl
             func.count().filter(and_(pending, relevant.c.due_at < end_at)),
         )
         .select_from(relevant)
-        .join(Procedure, Procedure.id == relevant.c.procedure_id)
         .group_by(key)
     )
     return [(row[0], Counts(*row[1:])) for row in db.session.execute(stmt)]
@@ -172,33 +174,32 @@ def count_rows(unit_ids: Select, start: date, end: date, group_key) -> list[tupl
 
 def report_06(unit: Unit, start: date, end: date) -> Report06:
     """Report 06 for `unit`'s subtree over [start, end], one row per field (lĩnh vực) plus the total."""
-    rows = count_rows(subtree_unit_ids(unit), start, end, lambda relevant: Procedure.field)
-    total = Counts()
-    for _, counts in rows:
+    rows = count_rows(subtree_unit_ids(unit), start, end, "procedure_id")
+    field_of = dict(db.session.execute(
+        select(Procedure.id, Procedure.field).where(Procedure.id.in_([procedure_id for procedure_id, _ in rows]))).all())
+    total, by_field = Counts(), {}
+    for procedure_id, counts in rows:
         total.add(counts)
-    named = sorted(((name or "Chưa phân loại", counts) for name, counts in rows), key=lambda item: item[0])
+        by_field.setdefault(field_of.get(procedure_id) or "Chưa phân loại", Counts()).add(counts)
+    named = sorted(by_field.items(), key=lambda item: item[0])
     return Report06(unit, start, end, total, named, offering_summary(subtree_unit_ids(unit), end))
 
 
 def children_report(parent: Unit, start: date, end: date) -> list[tuple[Unit, Counts]]:
-    """Report 06 totals for each unit directly below `parent` (each with its own subtree), one query.
+    """Report 06 totals for each unit directly below `parent` (each with its own subtree).
 
-    Every unit of the subtree is mapped to the child it lies under; the mapping is the small unit
-    table, folded into a CASE, and the dossiers are grouped by it in SQL.
+    One aggregate query grouped by the dossiers' own unit; the few hundred per-unit rows are then
+    added up under the child each unit lies in (the unit tree is small metadata, not dossiers).
     """
     children = db.session.scalars(select(Unit).where(Unit.parent_id == parent.id).order_by(Unit.name)).all()
-    if not children:
-        return []
+    totals = {child.id: Counts() for child in children}
     child_of = {}
     for unit_id, path in db.session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(parent.path))):
-        for child in children:
-            if path.startswith(child.path):
-                child_of[unit_id] = child.id
-    rows = dict(count_rows(
-        select(Unit.id).where(Unit.id.in_(list(child_of))), start, end,
-        lambda relevant: case(child_of, value=relevant.c.unit_id, else_=literal(None)),
-    ))
-    return [(child, rows.get(child.id, Counts())) for child in children]
+        child_of.update({unit_id: child.id for child in children if path.startswith(child.path)})
+    for unit_id, counts in count_rows(subtree_unit_ids(parent), start, end, "unit_id"):
+        if unit_id in child_of:  # the parent's own dossiers belong to no child
+            totals[child_of[unit_id]].add(counts)
+    return [(child, totals[child.id]) for child in children]
 
 
 # The figures an index criterion can be scored from, by name (rubrics store these names).
