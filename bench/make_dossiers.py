@@ -24,14 +24,20 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--wards", type=int, default=30)
     parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "desk.sqlite3"))
+    parser.add_argument("--database-url", help="instead of --db, e.g. postgresql://postgres@127.0.0.1:5432/bench "
+                                                 "(its tables are dropped and migrated anew)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    db_path = Path(args.db).resolve()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+        db_path = args.database_url
+    else:
+        db_path = Path(args.db).resolve()
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
 
     from flask_migrate import upgrade
     from sqlalchemy import insert, select
@@ -52,6 +58,10 @@ def main() -> None:
     rng = random.Random(args.seed)
     started = time.perf_counter()
     with app.app_context():
+        if args.database_url:
+            db.drop_all()
+            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
         upgrade(directory=str(ROOT / "migrations"))
         today = date(2026, 11, 25)
         load_demo(today)
@@ -86,6 +96,7 @@ def main() -> None:
                  "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Việt", "Yến"]
         dossier_rows, event_rows, counters = [], [], {}
         next_id = 1
+        # Rows are inserted with explicit ids: PostgreSQL's sequences must follow them afterwards.
         written = 0
 
         def flush():
@@ -153,7 +164,13 @@ def main() -> None:
         db.session.execute(insert(DossierCounter), [
             {"unit_id": unit_id, "day": day, "last_number": number} for (unit_id, day), number in counters.items()])
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            for table in ("dossiers", "dossier_events"):
+                db.session.execute(db.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            db.session.commit()
         db.session.execute(db.text("ANALYZE"))
+        db.session.commit()
     print(f"{written:,} dossiers in {len(wards)} wards written to {db_path} in {time.perf_counter() - started:.0f} s")
 
 
