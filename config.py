@@ -29,6 +29,8 @@ class Config:
     REPORT_CUTOFF_DAY = int(os.environ.get("REPORT_CUTOFF_DAY", "15"))
 
     ITEMS_PER_PAGE = 50
+    # Uploads (index evidence, registers) are refused beyond this before they are read whole.
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
     # A clerk may keep a form open all morning: the CSRF token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

@@ -34,6 +34,8 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.dossiers import views as dossier_views
     from app.home import views as home_views
     from app.stats import cli as stats_cli
+    from app.stats import index_cli, index_views
+    from app.stats.views import stats_bp
     from app.units import cli as units_cli
     from app.units import views as units_views
     from app.worktime import views as worktime_views
@@ -45,10 +47,13 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         catalog_views.bp,
         worktime_views.bp,
         dossier_views.bp,
+        stats_bp,
+        index_views.index_bp,
     ):
         app.register_blueprint(blueprint)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
-                          auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli):
+                          auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli,
+                          index_cli.index_cli):
         app.cli.add_command(command_group)
 
     jinja_filters.register(app)
@@ -61,6 +66,8 @@ def _register_error_pages(app: Flask) -> None:
     messages = {
         400: ("Yêu cầu không hợp lệ", "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. Vui lòng tải lại trang."),
         403: ("Không có quyền", "Tài khoản của bạn không được phép thực hiện thao tác này."),
+        405: ("Thao tác không hợp lệ", "Trang này không nhận kiểu yêu cầu đó. Vui lòng quay lại và thử lại."),
+        413: ("Tệp quá lớn", "Tệp gửi lên vượt quá giới hạn cho phép (5 MB cho tài liệu minh chứng)."),
         404: ("Không tìm thấy", "Trang hoặc hồ sơ bạn tìm không tồn tại, hoặc nằm ngoài phạm vi đơn vị của bạn."),
         429: ("Quá nhiều lần thử", "Bạn đã thử quá nhiều lần. Vui lòng đợi một lát rồi thử lại."),
         500: ("Lỗi hệ thống", "Đã có lỗi xảy ra. Dữ liệu đã lưu không bị ảnh hưởng; vui lòng thử lại."),

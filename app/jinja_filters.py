@@ -40,7 +40,8 @@ def format_number(value: int | Decimal | float | None) -> str:
         return ""
     if isinstance(value, int):
         return f"{value:,}".replace(",", ".")
-    text = f"{Decimal(value).normalize():f}"
+    # str() first: Decimal(96.1) would spell out the float's binary error (96.0999999…).
+    text = f"{Decimal(str(value)).normalize():f}"
     whole, _, fraction = text.partition(".")
     whole = f"{int(whole):,}".replace(",", ".")
     return f"{whole},{fraction}" if fraction else whole

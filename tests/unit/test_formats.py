@@ -15,7 +15,7 @@ def test_working_time_is_shown_in_hours_and_minutes(minutes, shown):
     assert format_working_time(timedelta(minutes=minutes)) == shown
 
 
-@pytest.mark.parametrize(("value", "shown"), [(4403, "4.403"), (Decimal("0.5"), "0,5"), (Decimal("12.50"), "12,5")])
+@pytest.mark.parametrize(("value", "shown"), [(4403, "4.403"), (Decimal("0.5"), "0,5"), (Decimal("12.50"), "12,5"), (96.1, "96,1")])
 def test_numbers_use_dots_for_thousands_and_commas_for_decimals(value, shown):
     assert format_number(value) == shown
 

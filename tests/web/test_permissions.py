@@ -15,6 +15,7 @@ from app.extensions import db
 from app.worktime.deadlines import OfficeHours, TimeUnit
 from app.worktime.vietnam import build_calendar
 from app.worktime.models import DayOverride
+from test_index import index_objects
 
 ALL_ROLES = {Role.CLERK, Role.CHAIR, Role.OFFICER, Role.ADMIN}
 DESK_ROLES = {Role.CLERK, Role.CHAIR}
@@ -59,6 +60,37 @@ ROUTES = {
     "dossiers.detail": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}", ALL_ROLES),
     "dossiers.act": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/act", DESK_ROLES, success=303,
                           data=lambda o: {"action": "hand_over", "version": str(o["dossier"].version)}),
+    "index.rubric_list": Route("GET", lambda o: "/index/rubrics", ALL_ROLES, scoped=False),
+    "index.rubric_detail": Route("GET", lambda o: f"/index/rubrics/{index_objects(o)['rubric'].id}", ALL_ROLES,
+                                 scoped=False),
+    "index.rubric_edit": Route("GET", lambda o: f"/index/rubrics/{index_objects(o)['rubric'].id}/edit", {Role.ADMIN},
+                               scoped=False),
+    "index.rubric_copy": Route("GET", lambda o: f"/index/rubrics/{index_objects(o)['rubric'].id}/copy?year=2030",
+                               {Role.ADMIN}, scoped=False),
+    "index.criterion_new": Route("GET", lambda o: f"/index/rubrics/{index_objects(o)['rubric'].id}/criteria/new",
+                                 {Role.ADMIN}, scoped=False),
+    "index.criterion_edit": Route("GET", lambda o: f"/index/criteria/{index_objects(o)['criterion'].id}/edit",
+                                  {Role.ADMIN}, scoped=False),
+    # Refused with a message (303) while the ward's manual score exists; the rubric is not a ward's.
+    "index.criterion_delete": Route("POST", lambda o: f"/index/criteria/{index_objects(o)['criterion'].id}/delete",
+                                    {Role.ADMIN}, success=303, scoped=False),
+    "index.unit_index": Route("GET", lambda o: f"/units/{o['unit'].id}/index?year=2025&rubric=thu", ALL_ROLES),
+    "index.manual_score_save": Route(
+        "POST", lambda o: f"/units/{o['unit'].id}/index/criteria/{index_objects(o)['criterion'].id}", {Role.CHAIR},
+        success=303, data=lambda o: {f"criterion-{index_objects(o)['criterion'].id}-{name}": value for name, value in (
+            ("points", "1"), ("note", "Tự chấm"), ("evidence_url", "https://ubnd.example.vn/a.pdf"))}),
+    # An officer or administrator of the ward itself is refused with a message (303), not a 403.
+    "index.manual_score_confirm": Route("POST", lambda o: f"/index/manual-scores/{index_objects(o)['score'].id}/confirm",
+                                        {Role.OFFICER, Role.ADMIN}, success=303),
+    "index.manual_score_reject": Route(
+        "POST", lambda o: f"/index/manual-scores/{index_objects(o)['score'].id}/reject", {Role.OFFICER, Role.ADMIN},
+        success=303, data=lambda o: {f"score-{index_objects(o)['score'].id}-review_note": "Thiếu ảnh niêm yết"}),
+    "index.evidence_download": Route("GET", lambda o: f"/index/manual-scores/{index_objects(o)['score'].id}/evidence",
+                                     ALL_ROLES),
+    "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),
+    "stats.figures_export": Route("GET", lambda o: f"/units/{o['unit'].id}/figures.xlsx?period=year&year=2026", ALL_ROLES),
+    "stats.comparison": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison?period=month&year=2026&number=10", ALL_ROLES),
+    "stats.comparison_export": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison.csv", ALL_ROLES),
     "worktime.calendar_view": Route("GET", lambda o: f"/calendar/?unit_id={o['unit'].id}", ALL_ROLES),
     # The unit is in the form, not the URL: see test_an_administrator_cannot_declare_a_day_for_another_ward.
     "worktime.override_add": Route("POST", lambda o: "/calendar/overrides", {Role.ADMIN}, success=303,

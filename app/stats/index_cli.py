@@ -1,0 +1,64 @@
+"""`flask index load-defaults` (the built-in rubrics) and `flask index score` (a unit's score, JSON or text)."""
+import json
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.extensions import db
+from app.jinja_filters import format_number
+from app.stats.figures import FIGURE_LABELS
+from app.stats.index_service import RubricNotFound, UnitScore, figure_text, load_default_rubrics, score_unit
+from app.units.models import Unit
+from app.worktime.clock import local_now
+
+index_cli = AppGroup("index", help="Chỉ số cải cách hành chính: bộ tiêu chí, điểm của đơn vị.")
+
+
+@index_cli.command("load-defaults")
+@click.option("--year", type=int, default=None, help="Năm áp dụng (mặc định: năm nay).")
+def load_defaults_command(year: int | None) -> None:
+    """Nạp hai bộ tiêu chí mặc định cho năm; bộ tiêu chí đã có của năm đó được giữ nguyên."""
+    year = year or local_now().year
+    done = load_default_rubrics(year)
+    db.session.commit()
+    for code, created in done:
+        if created:
+            click.echo(f"Đã tạo bộ tiêu chí {code} năm {year} (mặc định — cần điều chỉnh theo hướng dẫn hiện hành).")
+        else:
+            click.echo(f"Đã có bộ tiêu chí {code} năm {year}: giữ nguyên.")
+
+
+def _text(result: UnitScore) -> str:
+    score = result.score
+    percent = f"{format_number(score.percent)}%" if score.percent is not None else "không có điểm tối đa"
+    lines = [
+        f"{result.unit.name} ({result.unit.code}) — {result.rubric.name}",
+        f"Năm {result.rubric.year}, số liệu từ {result.start:%d/%m/%Y} đến {result.end:%d/%m/%Y}",
+        f"Tổng: {format_number(score.points)}/{format_number(score.max_points)} điểm = {percent}",
+    ]
+    for item in score.criteria:
+        figure = f" — {FIGURE_LABELS.get(item.figure, item.figure)}: {figure_text(item.figure, item.value)}" if item.figure else ""
+        lines.append(f"  {item.code} {item.name} [{item.method.label}]{figure}: "
+                     f"{format_number(item.points)}/{format_number(item.max_points)} điểm ({item.status.label})")
+    return "\n".join(lines)
+
+
+@index_cli.command("score")
+@click.option("--unit", "unit_code", required=True, help="Mã định danh của đơn vị.")
+@click.option("--year", type=int, required=True, help="Năm chấm điểm.")
+@click.option("--rubric", "rubric_code", required=True, help="Mã bộ tiêu chí, ví dụ cchc-tthc.")
+@click.option("--format", "output_format", type=click.Choice(["json", "text"]), default="text", show_default=True)
+def score_command(unit_code: str, year: int, rubric_code: str, output_format: str) -> None:
+    """Điểm của đơn vị theo bộ tiêu chí của năm, từng tiêu chí một."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise click.ClickException(f"Không có đơn vị mã {unit_code}.")
+    try:
+        result = score_unit(unit, year, rubric_code, local_now().date())
+    except RubricNotFound as error:
+        raise click.ClickException(str(error)) from None
+    if output_format == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_text(result))
