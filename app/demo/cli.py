@@ -13,6 +13,7 @@ from app.demo.catalog import DEMO_PROCEDURES
 from app.demo.dossiers import DEFAULT_DOSSIERS_PER_DAY, DEFAULT_MONTHS, DEFAULT_SEED, Summary, load_demo_dossiers
 from app.dossiers.ontime import Resolution
 from app.extensions import db
+from app.stats.index_service import load_default_rubrics
 from app.jinja_filters import format_number, format_percent
 from app.units.models import Unit, UnitKind
 from app.worktime.clock import local_now
@@ -143,6 +144,12 @@ def load_command(if_empty: bool, no_dossiers: bool, dossiers_per_day: float | No
                 click.echo("Hồ sơ mẫu đã có sẵn.")
             else:
                 print_dossier_summary(summary)
+        # The index pages have something to score on first run: the default rubrics of this year and the last.
+        for year in (today.year - 1, today.year):
+            created = [code for code, is_new in load_default_rubrics(year) if is_new]
+            if created:
+                click.echo(f"Bộ tiêu chí mặc định năm {year}: {', '.join(created)}.")
+        db.session.commit()
     print_demo_logins()
 
 
