@@ -11,6 +11,8 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     config = CONFIGS[config_name] if isinstance(config_name, str) else config_name
     app.config.from_object(config)
     app.config.update(overrides)
+    if app.config["REPORT_CUTOFF_DAY"] not in (1, 15):
+        raise ValueError("REPORT_CUTOFF_DAY phải là 1 (kỳ theo lịch) hoặc 15 (kỳ báo cáo của Chính phủ).")
     INSTANCE_DIR.mkdir(exist_ok=True)
     if app.config["TEMPLATES_STRICT"]:
         # A fragment rendered without its inputs fails loudly in development and tests.

@@ -393,6 +393,11 @@ def settle_times(row: RegisterRow, offering: OfferingTerms | None, calendar: Wor
                 row.first_due_at = row.given_due_at
         elif supplied is None:
             row.due_at = row.first_due_at
+            if requested is not None and row.finished_at is not None and row.supplement_rule == "pause":
+                # Ended while the citizen had not supplemented: as at the desk (operations._end), the
+                # time waited so far does not count against the unit.
+                row.due_at = shift_by_working_time(calendar, row.first_due_at,
+                                                   working_time_between(calendar, requested, row.finished_at))
         elif row.supplement_rule == "restart":
             row.due_at = due_at(calendar, supplied, row.time_value, row.time_unit)
         else:

@@ -23,6 +23,7 @@ from app.dossiers.models import Dossier
 from app.extensions import db
 from app.units.models import Unit
 from app.units.scope import subtree_unit_ids
+from app.vntext import fold
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -184,7 +185,7 @@ def report_06(unit: Unit, start: date, end: date) -> Report06:
     for procedure_id, counts in rows:
         total.add(counts)
         by_field.setdefault(field_of.get(procedure_id) or "Chưa phân loại", Counts()).add(counts)
-    named = sorted(by_field.items(), key=lambda item: item[0])
+    named = sorted(by_field.items(), key=lambda item: fold(item[0]))  # "Đất đai" among the D's
     return Report06(unit, start, end, total, named, offering_summary(subtree_unit_ids(unit), end))
 
 
@@ -194,7 +195,8 @@ def children_report(parent: Unit, start: date, end: date) -> list[tuple[Unit, Co
     One aggregate query grouped by the dossiers' own unit; the few hundred per-unit rows are then
     added up under the child each unit lies in (the unit tree is small metadata, not dossiers).
     """
-    children = db.session.scalars(select(Unit).where(Unit.parent_id == parent.id).order_by(Unit.name)).all()
+    children = sorted(db.session.scalars(select(Unit).where(Unit.parent_id == parent.id)),
+                      key=lambda unit: fold(unit.name))  # the same order on SQLite and PostgreSQL
     totals = {child.id: Counts() for child in children}
     child_of = {}
     for unit_id, path in db.session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(parent.path))):
