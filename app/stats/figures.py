@@ -256,14 +256,19 @@ FIGURE_LABELS = {
 }
 
 
+def _exact(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
 def named_figures(report: Report06) -> dict[str, float | int | None]:
-    """The report's figures by the names rubrics refer to; a rate with no denominator is None."""
-    total = report.total
+    """The report's figures by the names rubrics refer to, unrounded: 19,999 on time out of 20,000 must
+    not reach a "100% → full points" band. A rate with no denominator is None."""
+    total, offerings = report.total, report.offerings
     return {
-        "on_time_rate": total.on_time_rate,
-        "online_share": total.online_share,
-        "shortened_share": report.shortened_share,
-        "end_to_end_share": report.end_to_end_share,
-        "apology_coverage": total.apology_coverage,
+        "on_time_rate": _exact(total.early + total.on_time, total.resolved),
+        "online_share": _exact(total.online, total.new),
+        "shortened_share": _exact(offerings.get("shortened", 0), offerings.get("at_desk", 0)),
+        "end_to_end_share": _exact(offerings.get("end_to_end", 0), offerings.get("offered", 0)),
+        "apology_coverage": _exact(total.late_with_apology, total.late),
         "late_count": total.late,
     }

@@ -30,3 +30,12 @@ def test_an_upload_beyond_the_limit_gets_a_clear_refusal(client, world, login_as
     response = client.post("/dossiers/new", data={"applicant_name": "x" * (7 * 1024 * 1024)})
     assert response.status_code == 413
     assert "Tệp quá lớn" in response.get_data(as_text=True)
+
+
+def test_index_figures_are_not_rounded_up_into_a_full_band():
+    from app.stats.figures import Counts, Report06, named_figures
+
+    counts = Counts(early=19_999, late=1)
+    figures = named_figures(Report06(None, date(2026, 1, 1), date(2026, 12, 31), counts, []))
+    assert counts.on_time_rate == 1.0  # the 4-place rate shown on pages
+    assert figures["on_time_rate"] == 19_999 / 20_000 < 1
