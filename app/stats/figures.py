@@ -200,7 +200,10 @@ def children_report(parent: Unit, start: date, end: date) -> list[tuple[Unit, Co
     totals = {child.id: Counts() for child in children}
     child_of = {}
     for unit_id, path in db.session.execute(select(Unit.id, Unit.path).where(Unit.path.startswith(parent.path))):
-        child_of.update({unit_id: child.id for child in children if path.startswith(child.path)})
+        for child in children:
+            if path.startswith(child.path):
+                child_of[unit_id] = child.id
+                break
     for unit_id, counts in count_rows(subtree_unit_ids(parent), start, end, "unit_id"):
         if unit_id in child_of:  # the parent's own dossiers belong to no child
             totals[child_of[unit_id]].add(counts)

@@ -81,7 +81,7 @@ class UnitScore:
     def criteria(self) -> list[tuple[Criterion, object, ManualScore | None]]:
         """(criterion, its CriterionScore, its manual score or None), in the rubric's order."""
         return [(criterion, scored, self.manual_scores.get(criterion.id))
-                for criterion, scored in zip(self.rubric.criteria, self.score.criteria)]
+                for criterion, scored in zip(self.rubric.criteria, self.score.criteria, strict=True)]
 
     def as_json(self) -> dict:
         """The shape `flask index score --format json` prints."""
@@ -209,7 +209,7 @@ def rank_children(parent: Unit, year: int, rubric_code: str, today: date) -> lis
                                   item[0].name))
     ranks = competition_ranks([score.percent for _, score, _ in scored])
     return [RankedUnit(child, score, figures, rank, len(scored))
-            for (child, score, figures), rank in zip(scored, ranks)]
+            for (child, score, figures), rank in zip(scored, ranks, strict=True)]
 
 
 def load_default_rubrics(year: int) -> list[tuple[str, bool]]:
