@@ -87,6 +87,7 @@ ROUTES = {
         success=303, data=lambda o: {f"score-{index_objects(o)['score'].id}-review_note": "Thiếu ảnh niêm yết"}),
     "index.evidence_download": Route("GET", lambda o: f"/index/manual-scores/{index_objects(o)['score'].id}/evidence",
                                      ALL_ROLES),
+    "reports.receipt": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}/receipt.pdf", ALL_ROLES),
     "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),
     "stats.figures_export": Route("GET", lambda o: f"/units/{o['unit'].id}/figures.xlsx?period=year&year=2026", ALL_ROLES),
     "stats.comparison": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison?period=month&year=2026&number=10", ALL_ROLES),

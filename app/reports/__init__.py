@@ -1,0 +1,1 @@
+"""The papers the desk prints: PDFs rendered from Jinja templates with WeasyPrint."""
