@@ -42,6 +42,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMITS = os.environ.get("LOGIN_LIMITS", "10 per minute;50 per hour")
+    # The public lookup, per address: a 6-digit PIN must not be guessable by trying them all.
+    LOOKUP_LIMITS = os.environ.get("LOOKUP_LIMITS", "20 per minute;200 per hour")
 
     TEMPLATES_STRICT = False
     # Werkzeug's default (scrypt) in production; tests use a cheap method to stay fast.

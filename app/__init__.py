@@ -35,6 +35,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.dossiers import cli as dossiers_cli
     from app.dossiers import views as dossier_views
     from app.home import views as home_views
+    from app.lookup.views import lookup_bp
     from app.reports.views import reports_bp
     from app.stats import cli as stats_cli
     from app.stats import index_cli, index_views
@@ -53,6 +54,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         stats_bp,
         index_views.index_bp,
         reports_bp,
+        lookup_bp,
     ):
         app.register_blueprint(blueprint)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,

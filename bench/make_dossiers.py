@@ -46,7 +46,7 @@ def main() -> None:
     from app.catalog.models import Offering
     from app.demo.cli import load_demo
     from app.dossiers.lifecycle import DossierState
-    from app.dossiers.models import Dossier, DossierCounter, DossierEvent
+    from app.dossiers.models import Dossier, DossierCounter, DossierEvent, new_lookup_pin
     from app.dossiers.ontime import classify
     from app.extensions import db
     from app.units.models import Unit, UnitKind
@@ -139,7 +139,8 @@ def main() -> None:
                             resolved = received_at + timedelta(hours=2)
                             resolution = classify(resolved, due, offering.committed_unit == "working_hours")
                     dossier_rows.append(dict(
-                        id=next_id, code=f"{ward.code}-{day:%y%m%d}-{number:04d}", unit_id=ward.id,
+                        id=next_id, code=f"{ward.code}-{day:%y%m%d}-{number:04d}", lookup_pin=new_lookup_pin(),
+                        unit_id=ward.id,
                         procedure_id=offering.procedure_id, applicant_name=name, applicant_search=fold(name),
                         applicant_id_number=f"001{rng.randrange(10**9):09d}",
                         applicant_phone=f"09{rng.randrange(10**8):08d}", applicant_address="",

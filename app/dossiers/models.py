@@ -1,5 +1,6 @@
 """Dossiers, the documents received with them, their append-only event log, supplements, apologies,
 and the per-unit daily counter that numbers them."""
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -38,6 +39,11 @@ class CopyKind(StrEnum):
         return {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}[self.value]
 
 
+def new_lookup_pin() -> str:
+    """A random 6-digit PIN (leading zeros kept) printed on the receipt for the public lookup."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
 class Dossier(db.Model):
     """A dossier received by a unit's one-stop desk. Never deleted: corrections are events."""
 
@@ -53,6 +59,8 @@ class Dossier(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
+    # With the code, opens the public lookup (printed on the receipt, carried by its QR code).
+    lookup_pin: Mapped[str] = mapped_column(String(6), default=new_lookup_pin)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm.attributes import flag_modified
 from app.auth.models import Role, User
 from app.catalog.models import Offering
 from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, next_state
-from app.dossiers.models import Apology, CopyKind, Dossier, DossierDocument, DossierEvent, Outcome, SupplementPeriod
+from app.dossiers.models import (Apology, CopyKind, Dossier, DossierDocument, DossierEvent, Outcome, SupplementPeriod,
+                                 new_lookup_pin)
 from app.dossiers.numbering import format_dossier_code, take_next_number
 from app.dossiers.ontime import classify
 from app.extensions import db
@@ -66,6 +67,7 @@ def register_dossier(intake: Intake, calendar: WorkingCalendar, actor: User | No
     applicant = intake.applicant
     dossier = Dossier(
         code=format_dossier_code(unit.code, intake.received_at.date(), number),
+        lookup_pin=new_lookup_pin(),
         unit=unit,
         procedure=offering.procedure,
         applicant_name=nfc(applicant.name),

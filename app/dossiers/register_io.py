@@ -35,7 +35,8 @@ from sqlalchemy.orm import aliased
 
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.dossiers.lifecycle import Action, DossierState, next_state
-from app.dossiers.models import Apology, Dossier, DossierCounter, DossierEvent, Outcome, SupplementPeriod
+from app.dossiers.models import (Apology, Dossier, DossierCounter, DossierEvent, Outcome, SupplementPeriod,
+                                 new_lookup_pin)
 from app.dossiers.numbering import format_dossier_code
 from app.dossiers.ontime import Resolution, classify
 from app.dossiers.operations import DESK_OFFICE, PROCESSING_OFFICE
@@ -762,7 +763,7 @@ def _take_dossier_ids(count: int) -> list[int]:
 def _dossier_values(row: RegisterRow, events: list[dict], now: datetime) -> dict:
     state = events[-1]["to_state"]
     return {
-        "code": row.code, "unit_id": row.unit.id, "procedure_id": row.procedure.id,
+        "code": row.code, "lookup_pin": new_lookup_pin(), "unit_id": row.unit.id, "procedure_id": row.procedure.id,
         "applicant_name": row.applicant_name, "applicant_search": fold(row.applicant_name),
         "applicant_id_number": "", "applicant_phone": "", "applicant_address": "", "applicant_email": "",
         "channel": row.channel, "online_kind": row.online_kind, "legacy_online_level": row.legacy_online_level,

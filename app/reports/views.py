@@ -1,7 +1,7 @@
 """The papers as PDFs, opened in a new tab: the receipt and appointment of a dossier."""
 import logging
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_login import login_required
 from markupsafe import Markup
 from weasyprint.urls import FatalURLFetchingError
@@ -20,9 +20,9 @@ log = logging.getLogger(__name__)
 def receipt(dossier_id: int):
     """The receipt and appointment (Giấy tiếp nhận hồ sơ và hẹn trả kết quả), A5."""
     dossier = get_visible_or_404(Dossier, dossier_id)
-    # For now the QR code carries the dossier code; the public lookup link with its PIN replaces it
-    # when the lookup page exists (issue 6).
-    qr_code = Markup(qr_svg(dossier.code))
+    # The QR code opens the public lookup with the code and PIN filled in (issue 6).
+    lookup_url = url_for("lookup.lookup", code=dossier.code, pin=dossier.lookup_pin, _external=True)
+    qr_code = Markup(qr_svg(lookup_url))
     try:
         html = render_template("reports/receipt.html", dossier=dossier, qr_code=qr_code, font_family=FONT_FAMILY)
         pdf = render_pdf(html)

@@ -21,6 +21,7 @@ from app.catalog.models import Procedure
 from app.catalog.queries import offering_summary
 from app.dossiers.models import Dossier
 from app.extensions import db
+from app.lookup.models import DossierRating, Rating
 from app.units.models import Unit
 from app.units.scope import subtree_unit_ids
 from app.vntext import fold
@@ -275,3 +276,22 @@ def named_figures(report: Report06) -> dict[str, float | int | None]:
         "apology_coverage": _exact(total.late_with_apology, total.late),
         "late_count": total.late,
     }
+
+
+def satisfaction(unit: Unit, start: date, end: date) -> dict[str, int | float | None]:
+    """Citizens' ratings of the dossiers of `unit`'s subtree rated within [start, end] (both days
+    inclusive, by the day of the rating, not of the dossier), counted in one grouped query.
+
+    Returns {"rated", "satisfied", "acceptable", "dissatisfied", "satisfaction_rate"}, where
+    satisfaction_rate = satisfied ÷ rated as a fraction (see `ratio`), None when nothing was rated.
+    """
+    start_at, end_at = _bounds(start, end)
+    rows = db.session.execute(
+        select(DossierRating.rating, func.count())
+        .join(Dossier, Dossier.id == DossierRating.dossier_id)
+        .where(Dossier.unit_id.in_(subtree_unit_ids(unit)),
+               DossierRating.rated_at >= start_at, DossierRating.rated_at < end_at)
+        .group_by(DossierRating.rating))
+    counts = {rating.value: 0 for rating in Rating} | {rating: count for rating, count in rows}
+    rated = sum(counts.values())
+    return {"rated": rated, **counts, "satisfaction_rate": ratio(counts[Rating.SATISFIED.value], rated)}

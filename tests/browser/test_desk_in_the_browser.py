@@ -41,6 +41,10 @@ def test_a_clerk_registers_finds_and_finishes_a_dossier_from_the_keyboard(world,
     page.goto("/dossiers/new")
     page.keyboard.type("khai sinh")  # the procedure filter has the focus
     expect(page.locator("#offering_id option")).to_have_count(2)  # the placeholder and one match
+    # The list is filtered as the clerk types (a request per pause): let the last answer land before
+    # moving on, as a clerk who looks at the list would.
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#procedure_filter.htmx-request")).to_have_count(0)
     page.keyboard.press("Tab")
     page.keyboard.press("ArrowDown")
     expect(page.locator("#due-preview")).to_contain_text("Hẹn trả kết quả (1 ngày làm việc)")

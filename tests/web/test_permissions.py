@@ -88,6 +88,12 @@ ROUTES = {
     "index.evidence_download": Route("GET", lambda o: f"/index/manual-scores/{index_objects(o)['score'].id}/evidence",
                                      ALL_ROLES),
     "reports.receipt": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}/receipt.pdf", ALL_ROLES),
+    # Public: the citizen's lookup by code and PIN (issue 6); anyone, signed in or not, the same answer.
+    "lookup.lookup": Route("GET", lambda o: f"/tra-cuu?code={o['dossier'].code}&pin={o['dossier'].lookup_pin}",
+                           ALL_ROLES, scoped=False),
+    "lookup.rate": Route("POST", lambda o: "/tra-cuu/danh-gia", ALL_ROLES, success=303, scoped=False,
+                         data=lambda o: {"code": o["dossier"].code, "pin": o["dossier"].lookup_pin,
+                                         "rating": "satisfied"}),
     "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),
     "stats.figures_export": Route("GET", lambda o: f"/units/{o['unit'].id}/figures.xlsx?period=year&year=2026", ALL_ROLES),
     "stats.comparison": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison?period=month&year=2026&number=10", ALL_ROLES),
@@ -99,6 +105,9 @@ ROUTES = {
     "worktime.override_delete": Route("POST", lambda o: f"/calendar/overrides/{o['override'].id}/delete",
                                       {Role.ADMIN}, success=303),
 }
+
+# Open to everyone: no login, nothing scoped to a ward.
+PUBLIC_ENDPOINTS = {"lookup.lookup", "lookup.rate"}
 
 # Who signs in: users in ward A, in the district above A, and in the city above everything.
 USERS = ["clerk_a", "chair_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
@@ -145,6 +154,9 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, world, endpoint):
     response = client.open(url, method=route.method, data=route.data(objects) if route.data else None)
     if endpoint == "auth.login":
         assert response.status_code == 200
+    elif endpoint in PUBLIC_ENDPOINTS:
+        assert response.status_code == route.success
+        assert "/login" not in response.headers.get("Location", "")
     else:
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]

@@ -1,0 +1,137 @@
+"""The public lookup the receipt's QR code opens: a dossier's progress by code and PIN, no login, and
+the citizen's rating once the result is returned."""
+import hmac
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.dossiers.lifecycle import DossierState
+from app.dossiers.models import Dossier
+from app.extensions import db, limiter
+from app.lookup.models import MAX_COMMENT_LENGTH, DossierRating, Rating
+from app.worktime.clock import local_now
+
+lookup_bp = Blueprint("lookup", __name__)
+
+NOT_FOUND = "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này. Vui lòng kiểm tra lại giấy tiếp nhận."
+READINESS = {
+    DossierState.FINISHED: "Đã có kết quả, mời ông/bà đến nhận",
+    DossierState.RETURNED: "Đã trả kết quả",
+}
+# Compared against when no dossier has the code, so that a wrong code costs the same time as a wrong PIN.
+_NO_PIN = "------"
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the public page may show of a dossier: nothing that names or reaches the applicant."""
+
+    code: str
+    pin: str
+    procedure_name: str
+    state_label: str
+    due_at: datetime
+    apology_due_at: datetime | None
+    readiness: str
+    may_rate: bool
+    rating: DossierRating | None
+
+
+def _lookup_limits() -> str:
+    return current_app.config["LOOKUP_LIMITS"]
+
+
+def _is_blank_form() -> bool:
+    # Opening the empty form guesses nothing: only attempts with a code or a PIN count.
+    return not request.values.get("code") and not request.values.get("pin")
+
+
+# One budget per address for both views: each of them checks a PIN.
+lookup_limit = limiter.shared_limit(_lookup_limits, scope="lookup", exempt_when=_is_blank_form)
+
+
+def find_by_code_and_pin(code: str, pin: str) -> Dossier | None:
+    """The dossier with this code whose PIN matches, else None (the caller cannot tell which was wrong)."""
+    dossier = db.session.scalar(select(Dossier).where(Dossier.code == code)) if code else None
+    expected = dossier.lookup_pin if dossier is not None else _NO_PIN
+    matches = hmac.compare_digest(expected.encode(), pin.encode())
+    return dossier if matches and dossier is not None else None
+
+
+def public_status(dossier: Dossier, pin: str) -> PublicStatus:
+    state = DossierState(dossier.state)
+    rating = db.session.scalar(select(DossierRating).where(DossierRating.dossier_id == dossier.id))
+    return PublicStatus(
+        code=dossier.code, pin=pin, procedure_name=dossier.procedure.name, state_label=state.label,
+        due_at=dossier.due_at, apology_due_at=dossier.apology_due_at, readiness=READINESS.get(state, ""),
+        may_rate=state == DossierState.RETURNED and rating is None, rating=rating,
+    )
+
+
+def _entered() -> tuple[str, str]:
+    code = (request.values.get("code") or "").strip()[:60]
+    pin = (request.values.get("pin") or "").strip()[:6]
+    return code, pin
+
+
+def _page(code: str, pin: str, status: PublicStatus | None, http_status: int = 200, **rating_form):
+    form = {"rating": "", "comment": "", "error": ""} | rating_form
+    return render_template("lookup/lookup.html", code=code, pin=pin, status=status, ratings=list(Rating),
+                           max_comment=MAX_COMMENT_LENGTH, rating_form=form,
+                           not_found=NOT_FOUND if http_status == 404 else ""), http_status
+
+
+@lookup_bp.get("/tra-cuu")
+@lookup_limit
+def lookup():
+    """The form, or (with code and PIN, as the QR link carries them) the dossier's progress.
+
+    A wrong code and a wrong PIN get the same page and the same status (404).
+    """
+    code, pin = _entered()
+    if not code and not pin:
+        return _page("", "", None)
+    dossier = find_by_code_and_pin(code, pin)
+    if dossier is None:
+        # Nothing of what was typed is echoed: the page for a wrong code is the page for a wrong PIN.
+        return _page("", "", None, 404)
+    return _page(code, pin, public_status(dossier, pin))
+
+
+@lookup_bp.post("/tra-cuu/danh-gia")
+@lookup_limit
+def rate():
+    """Record the citizen's rating of a returned dossier, once; answers 303 to the lookup page."""
+    code, pin = _entered()
+    back = redirect(url_for("lookup.lookup", code=code, pin=pin), 303)
+    dossier = find_by_code_and_pin(code, pin)
+    if dossier is None:
+        return back  # the lookup page then says it found nothing, as it does for any wrong code or PIN
+    status = public_status(dossier, pin)
+    if status.rating is not None:
+        flash("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.", "error")
+        return back
+    if not status.may_rate:
+        flash("Chỉ có thể đánh giá sau khi đã nhận kết quả.", "error")
+        return back
+    rating = request.form.get("rating", "")
+    comment = unicodedata.normalize("NFC", request.form.get("comment", "")).strip()
+    if rating not in {r.value for r in Rating}:
+        return _page(code, pin, status, 422, comment=comment, error="Vui lòng chọn mức độ hài lòng.")
+    if len(comment) > MAX_COMMENT_LENGTH:
+        return _page(code, pin, status, 422, rating=rating, comment=comment,
+                     error=f"Ý kiến không quá {MAX_COMMENT_LENGTH} ký tự.")
+    db.session.add(DossierRating(dossier_id=dossier.id, rating=rating, comment=comment, rated_at=local_now()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two submissions at once: the unique dossier_id lets only the first one in.
+        db.session.rollback()
+        flash("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.", "error")
+        return back
+    flash("Cảm ơn ông/bà đã đánh giá chất lượng phục vụ.", "success")
+    return back

@@ -1,0 +1,192 @@
+"""The public lookup the receipt's QR code opens: progress by code and PIN without login, nothing personal,
+the same answer for any wrong code or PIN, throttled, and the citizen's rating once per dossier."""
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from app.catalog.models import Offering, OnlineKind
+from app.dossiers.lifecycle import DossierState
+from app.dossiers.operations import Applicant, Intake, register_dossier
+from app.extensions import db, limiter
+from app.lookup.models import DossierRating
+from app.stats.figures import satisfaction
+from app.worktime.deadlines import OfficeHours, TimeUnit
+from app.worktime.vietnam import build_calendar
+from config import TestConfig
+from conftest import make_procedure
+
+NAME, ID_NUMBER, PHONE = "Lê Thị Bảo Ngọc", "001190054321", "0987654321"
+ADDRESS, EMAIL = "Số 12 ngõ Hòa Bình", "ngoc@example.vn"
+
+
+@pytest.fixture
+def make_dossier(world):
+    procedure = make_procedure("1.001193", "Đăng ký khai sinh", value=3)
+    offerings = {}
+    for ward in (world.ward_a, world.ward_b):
+        offerings[ward.id] = Offering(unit=ward, procedure=procedure, active_from=date(2024, 1, 1),
+                                      online_kind=OnlineKind.NONE)
+        offerings[ward.id].set_committed_time(Decimal(1), TimeUnit.WORKING_DAYS)
+    db.session.add_all(offerings.values())
+    db.session.flush()
+
+    def make(ward=None, state=DossierState.RECEIVED):
+        received_at = datetime(2026, 11, 16, 10, 0)
+        intake = Intake(offering=offerings[(ward or world.ward_a).id], channel="direct", online_kind=None,
+                        received_at=received_at, applicant=Applicant(NAME, ID_NUMBER, PHONE, ADDRESS, EMAIL))
+        dossier = register_dossier(intake, build_calendar(OfficeHours()), None, "pause", received_at)
+        dossier.state = state
+        db.session.commit()
+        return dossier
+
+    return make
+
+
+def lookup_url(dossier, pin=None, code=None) -> str:
+    return f"/tra-cuu?code={code or dossier.code}&pin={pin or dossier.lookup_pin}"
+
+
+def rate(client, dossier, rating="satisfied", comment=""):
+    return client.post("/tra-cuu/danh-gia", data={"code": dossier.code, "pin": dossier.lookup_pin,
+                                                  "rating": rating, "comment": comment})
+
+
+def other_pin(pin: str) -> str:
+    return f"{(int(pin) + 1) % 10**6:06d}"
+
+
+def without_csrf_token(html: str) -> str:
+    # The token is signed with a timestamp: two pages a second apart differ there and nowhere else.
+    return re.sub(r'"X-CSRFToken": "[^"]*"', "", html)
+
+
+def test_a_new_dossier_gets_a_six_digit_pin(make_dossier):
+    pins = {make_dossier().lookup_pin for _ in range(3)}
+    assert all(re.fullmatch(r"\d{6}", pin) for pin in pins)
+
+
+def test_the_qr_link_shows_the_state_and_due_date_and_nothing_personal(client, make_dossier):
+    dossier = make_dossier()
+    response = client.get(lookup_url(dossier))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Đăng ký khai sinh" in page
+    assert "Đã tiếp nhận" in page
+    assert dossier.due_at.strftime("%d/%m/%Y, %H:%M") in page
+    for personal in (NAME, ID_NUMBER, PHONE, ADDRESS, EMAIL):
+        assert personal not in page
+
+
+@pytest.mark.parametrize(("state", "readiness"), [
+    (DossierState.FINISHED, "Đã có kết quả, mời ông/bà đến nhận"),
+    (DossierState.RETURNED, "Đã trả kết quả"),
+])
+def test_the_page_says_whether_the_result_is_ready(client, make_dossier, state, readiness):
+    assert readiness in client.get(lookup_url(make_dossier(state=state))).get_data(as_text=True)
+
+
+def test_a_wrong_code_and_a_wrong_pin_get_the_same_answer(client, make_dossier):
+    dossier = make_dossier()
+    wrong_pin = client.get(lookup_url(dossier, pin=other_pin(dossier.lookup_pin)))
+    wrong_code = client.get(lookup_url(dossier, code=dossier.code + "9"))
+    assert wrong_pin.status_code == wrong_code.status_code == 404
+    assert without_csrf_token(wrong_pin.get_data(as_text=True)) == without_csrf_token(wrong_code.get_data(as_text=True))
+    assert "Đăng ký khai sinh" not in wrong_pin.get_data(as_text=True)
+
+
+def test_a_dossier_of_another_ward_is_never_shown_without_its_pin(client, world, login_as, make_dossier):
+    dossier = make_dossier(world.ward_b)
+    for who in (None, world.user("clerk", "a"), world.user("clerk", "b")):
+        if who is not None:
+            login_as(who)
+        for pin in ("", other_pin(dossier.lookup_pin), "1" * 7):
+            response = client.get(f"/tra-cuu?code={dossier.code}&pin={pin}")
+            assert response.status_code == 404
+            assert "Đăng ký khai sinh" not in response.get_data(as_text=True)
+
+
+def test_a_returned_dossier_is_rated_once_only(client, make_dossier):
+    dossier = make_dossier(state=DossierState.RETURNED)
+    assert "Đánh giá chất lượng phục vụ" in client.get(lookup_url(dossier)).get_data(as_text=True)
+    first = rate(client, dossier, "acceptable")
+    assert first.status_code == 303
+    assert "Cảm ơn" in client.get(first.headers["Location"]).get_data(as_text=True)
+    second = rate(client, dossier, "dissatisfied")
+    assert "chỉ được đánh giá một lần" in client.get(second.headers["Location"]).get_data(as_text=True)
+    ratings = db.session.scalars(select(DossierRating)).all()
+    assert [(r.dossier_id, r.rating) for r in ratings] == [(dossier.id, "acceptable")]
+
+
+def test_a_dossier_not_yet_returned_cannot_be_rated(client, make_dossier):
+    dossier = make_dossier(state=DossierState.FINISHED)
+    assert "Đánh giá chất lượng phục vụ" not in client.get(lookup_url(dossier)).get_data(as_text=True)
+    rate(client, dossier)
+    assert db.session.scalar(select(DossierRating)) is None
+
+
+def test_a_rating_with_a_wrong_pin_is_not_stored(client, make_dossier):
+    dossier = make_dossier(state=DossierState.RETURNED)
+    client.post("/tra-cuu/danh-gia", data={"code": dossier.code, "pin": other_pin(dossier.lookup_pin),
+                                           "rating": "satisfied"})
+    assert db.session.scalar(select(DossierRating)) is None
+
+
+def test_the_comment_is_stored_nfc_as_typed_and_escaped_on_the_page(client, make_dossier):
+    dossier = make_dossier(state=DossierState.RETURNED)
+    typed = unicodedata.normalize("NFD", "Cán bộ nhiệt tình <b>rất tốt</b>")
+    rate(client, dossier, comment=typed)
+    stored = db.session.scalar(select(DossierRating))
+    assert stored.comment == unicodedata.normalize("NFC", typed)
+    page = client.get(lookup_url(dossier)).get_data(as_text=True)
+    assert "&lt;b&gt;rất tốt&lt;/b&gt;" in page and "<b>rất tốt</b>" not in page
+
+
+def test_a_comment_too_long_is_refused(client, make_dossier):
+    dossier = make_dossier(state=DossierState.RETURNED)
+    assert rate(client, dossier, comment="x" * 1001).status_code == 422
+    assert db.session.scalar(select(DossierRating)) is None
+
+
+def test_a_rating_counts_in_the_satisfaction_figures(client, world, make_dossier):
+    for ward, rating in ((world.ward_a, "satisfied"), (world.ward_a, "dissatisfied"), (world.ward_b, "satisfied")):
+        rate(client, make_dossier(ward, state=DossierState.RETURNED), rating)
+    rated_on = db.session.scalar(select(DossierRating.rated_at)).date()
+    assert satisfaction(world.district, rated_on, rated_on) == {
+        "rated": 2, "satisfied": 1, "acceptable": 0, "dissatisfied": 1, "satisfaction_rate": 0.5}
+    assert satisfaction(world.city, rated_on, rated_on)["rated"] == 3
+    assert satisfaction(world.city, date(2020, 1, 1), date(2020, 12, 31)) == {
+        "rated": 0, "satisfied": 0, "acceptable": 0, "dissatisfied": 0, "satisfaction_rate": None}
+
+
+def test_the_receipt_qr_code_opens_the_lookup_with_code_and_pin(client, world, login_as, make_dossier, monkeypatch):
+    encoded = []
+    monkeypatch.setattr("app.reports.views.qr_svg", lambda data: encoded.append(data) or "<svg></svg>")
+    dossier = make_dossier()
+    login_as(world.user("clerk", "a"))
+    assert client.get(f"/dossiers/{dossier.id}/receipt.pdf").status_code == 200
+    # Absolute, on whatever host serves the app (the browser tests' live server sets one).
+    [url] = encoded
+    assert re.fullmatch(r"https?://[^/]+" + re.escape(lookup_url(dossier)), url)
+
+
+class ThrottledConfig(TestConfig):
+    RATELIMIT_ENABLED = True
+    LOOKUP_LIMITS = "3 per minute"
+
+
+def test_repeated_lookups_are_throttled(app, make_dossier, monkeypatch):
+    dossier = make_dossier()
+    # The limiter is one object that the last app made switches on: switch it back off afterwards.
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
+    throttled = create_app(ThrottledConfig)
+    with throttled.app_context():
+        client = throttled.test_client()
+        assert client.get("/tra-cuu").status_code == 200  # the empty form is not an attempt
+        answers = [client.get(lookup_url(dossier, pin=other_pin(dossier.lookup_pin))).status_code
+                   for _ in range(4)]
+    assert answers == [404, 404, 404, 429]
