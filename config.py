@@ -14,8 +14,24 @@ def _database_url() -> str:
     return url
 
 
+def _engine_options(url: str) -> dict:
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options |= {
+            "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
+            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
+            "pool_recycle": 1800,
+            "pool_timeout": 10,
+            "connect_args": {"connect_timeout": 5},
+        }
+    return options
+
+
+_DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -45,9 +61,18 @@ class Config:
     # The public lookup, per address: a 6-digit PIN must not be guessable by trying them all.
     LOOKUP_LIMITS = os.environ.get("LOOKUP_LIMITS", "20 per minute;200 per hour")
 
+    # Security headers (app/security.py): HSTS only where TLS is certain; proxies trusted for
+    # X-Forwarded-For/-Proto (0 when the app faces browsers itself, as in development).
+    HSTS = False
+    TRUSTED_PROXIES = 0
+
     TEMPLATES_STRICT = False
     # Werkzeug's default (scrypt) in production; tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"
+
+    @staticmethod
+    def check(config) -> None:
+        """Refuse to start on settings this environment cannot run with (create_app calls it)."""
 
 
 class DevelopmentConfig(Config):
@@ -71,8 +96,52 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    """Gunicorn behind the office's TLS proxy, PostgreSQL, Redis (README "Production").
+
+    Nothing here falls back to a development value: `check` refuses to start without them.
+    """
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url() if os.environ.get("DATABASE_URL") else None
+    # Reconnect by itself after PostgreSQL restarts: pre-ping throws away a dead pooled connection
+    # before a request uses it; recycling bounds a connection's age under firewalls that drop idle
+    # ones; connect_timeout makes a request wait 5 s, not minutes, while the server is unreachable
+    # (the request then gets the 503 page). Per worker process: workers × (pool_size + max_overflow)
+    # must stay under PostgreSQL's max_connections (100 by default).
+    SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI or "")
+
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PREFERRED_URL_SCHEME = "https"
+    # Strict-Transport-Security on every answer: browsers then refuse plain HTTP for a year.
+    HSTS = SESSION_COOKIE_SECURE
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto are believed (0: none).
+    # The rate limits key on the client's address: without this every citizen behind nginx
+    # would share the proxy's one budget.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "1"))
+
+    # Shared by every worker and every app server; a key prefix keeps a shared Redis tidy.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    RATELIMIT_KEY_PREFIX = "motcua"
+    # Redis down must not lock clerks out: count in each worker's memory until it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+
+    @staticmethod
+    def check(config) -> None:
+        problems = []
+        secret = config.get("SECRET_KEY") or ""
+        if len(secret) < 32 or secret == _DEV_SECRET_KEY:
+            problems.append("SECRET_KEY (ít nhất 32 ký tự, ví dụ: python3 -c 'import secrets; "
+                            "print(secrets.token_hex(32))'; giống nhau trên mọi máy chủ ứng dụng)")
+        if not config.get("SQLALCHEMY_DATABASE_URI"):
+            problems.append("DATABASE_URL (ví dụ: postgresql://motcua:MẬT_KHẨU@127.0.0.1:5432/motcua)")
+        if problems:
+            raise RuntimeError("Chưa đặt biến môi trường bắt buộc khi chạy thật (APP_ENV=production): "
+                               + "; ".join(problems))
 
 
 CONFIGS = {

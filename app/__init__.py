@@ -1,9 +1,22 @@
 """Application factory: settings, extensions, blueprints, CLI commands, template helpers, error pages."""
-from flask import Flask, render_template
+from contextlib import suppress
+
+from flask import Flask, render_template, request
 from jinja2 import StrictUndefined
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.htmx import is_fragment_request
 from config import CONFIGS, INSTANCE_DIR
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` bounded by the largest INTEGER primary key (2³¹ − 1) unless a route says otherwise."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config_name: str | type = "development", **overrides) -> Flask:
@@ -11,23 +24,39 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     config = CONFIGS[config_name] if isinstance(config_name, str) else config_name
     app.config.from_object(config)
     app.config.update(overrides)
+    config.check(app.config)
     if app.config["REPORT_CUTOFF_DAY"] not in (1, 15):
         raise ValueError("REPORT_CUTOFF_DAY phải là 1 (kỳ theo lịch) hoặc 15 (kỳ báo cáo của Chính phủ).")
     INSTANCE_DIR.mkdir(exist_ok=True)
+    # `<int:…>` in every route stops at the largest id a column holds: a longer number is a 404,
+    # not a driver error (issue 7, bad input).
+    app.url_map.converters["int"] = RecordIdConverter
     if app.config["TEMPLATES_STRICT"]:
         # A fragment rendered without its inputs fails loudly in development and tests.
         app.jinja_env.undefined = StrictUndefined
 
     db.init_app(app)
+
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs them in reverse).
+    @app.teardown_appcontext
+    def _close_session_whatever_the_database_did(error):
+        # A connection cut as the request ends (PostgreSQL restarting) must not turn a finished answer
+        # into gunicorn's bare 500 page: errors in teardown bypass the error handlers.
+        try:
+            db.session.remove()
+        except SQLAlchemyError:
+            db.session.registry.clear()
+            app.logger.warning("Kết nối cơ sở dữ liệu bị ngắt khi kết thúc yêu cầu", exc_info=True)
     migrate.init_app(app, db)
     csrf.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "info"
 
-    from app import htmx, jinja_filters
+    from app import backup, htmx, jinja_filters, security
+    from app.audit import recording as audit_recording
+    from app.audit import views as audit_views
     from app.auth import views as auth_views
     from app.catalog import cli as catalog_cli
     from app.catalog import views as catalog_views
@@ -36,6 +65,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.dossiers import views as dossier_views
     from app.home import views as home_views
     from app.lookup.views import lookup_bp
+    from app.reports.quarterly_views import quarterly_bp
     from app.reports.views import reports_bp
     from app.stats import cli as stats_cli
     from app.stats import index_cli, index_views
@@ -54,16 +84,22 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         stats_bp,
         index_views.index_bp,
         reports_bp,
+        quarterly_bp,
         lookup_bp,
+        audit_views.bp,
     ):
         app.register_blueprint(blueprint)
+    # After the blueprints: each app gets its own limiter, which wraps this app's limited views.
+    limiter.init_app(app)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
                           auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli,
-                          index_cli.index_cli):
+                          index_cli.index_cli, backup.backup_cli):
         app.cli.add_command(command_group)
 
     jinja_filters.register(app)
     htmx.register(app)
+    security.register(app)
+    audit_recording.register(app)
     _register_error_pages(app)
     return app
 
@@ -92,3 +128,32 @@ def _register_error_pages(app: Flask) -> None:
 
     for status in messages:
         app.register_error_handler(status, make_handler(status))
+    _register_database_unavailable(app)
+
+
+def _register_database_unavailable(app: Flask) -> None:
+    """PostgreSQL restarting, unreachable or out of connections: a 503 page in Vietnamese, never a
+    traceback. The pool's pre-ping brings the app back by itself once the database answers."""
+    title = "Hệ thống tạm gián đoạn"
+    message = ("Không kết nối được cơ sở dữ liệu. Thao tác vừa rồi có thể chưa được lưu: vui lòng thử lại "
+               "sau ít phút và kiểm tra lại. Nếu lỗi kéo dài, hãy báo bộ phận kỹ thuật.")
+
+    def handle(error):
+        app.logger.error("Cơ sở dữ liệu không dùng được (%s %s): %s", request.method, request.path,
+                         str(error).splitlines()[0])
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
+        # The page must not reach for the database again (the signed-in user would be reloaded
+        # from it, or refreshed after the rollback): it is drawn as for a visitor.
+        login_manager._update_request_context_with_user()
+        context = {"status": 503, "title": title, "message": message}
+        headers = {"Retry-After": "30"}
+        if is_fragment_request():
+            # Into the page's alert area whatever the request targeted (base.html lets htmx swap 503).
+            headers |= {"HX-Retarget": "#htmx-alert", "HX-Reswap": "innerHTML", "HX-Push-Url": "false"}
+            return render_template("errors/_alert.html", **context), 503, headers
+        return render_template("errors/error.html", **context), 503, headers
+
+    # Not every DBAPIError: a broken constraint or a wrong query is a bug, for the 500 page and its log.
+    for error_class in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.register_error_handler(error_class, handle)

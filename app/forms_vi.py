@@ -64,6 +64,19 @@ class VietnameseDateField(DateField):
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
 
+# The largest key an integer column holds on PostgreSQL (int4): a larger number in a form is no record.
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(value) -> int:
+    """`coerce` for a select of records: the id as an int, ValueError (the field's "Lựa chọn không hợp lệ")
+    for a number no key column can hold, which the database would refuse with an error instead of no row."""
+    number = int(value)
+    if not 0 <= number <= MAX_RECORD_ID:
+        raise ValueError(f"{value} is no record id")
+    return number
+
+
 def options(pairs) -> list[SelectChoice]:
     """(value, label) pairs as the option objects WTForms 3.3+ expects."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]

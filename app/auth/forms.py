@@ -1,5 +1,5 @@
 """Sign-in and user administration forms."""
-from app.forms_vi import Form, options
+from app.forms_vi import Form, options, record_id
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -27,7 +27,7 @@ class UserForm(Form):
     full_name = StringField("Họ và tên", validators=[DataRequired("Nhập họ và tên."), Length(max=200)],
                             filters=[nfc])
     role = SelectField("Vai trò", choices=options((role.value, label) for role, label in ROLE_LABELS.items()))
-    unit_id = SelectField("Đơn vị", coerce=int)
+    unit_id = SelectField("Đơn vị", coerce=record_id)
     password = PasswordField(
         "Mật khẩu",
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200,

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
+from app.audit.recording import record_account_change, record_login, record_login_failed, record_logout
 from app.auth.forms import LoginForm, UserForm
 from app.auth.models import MIN_PASSWORD_LENGTH, Role, User
 from app.auth.permissions import admin_required
@@ -45,9 +46,13 @@ def login():
         if user is None or not user.is_active or not user.check_password(form.password.data):
             # One message for every failure: it must not tell which usernames exist.
             form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
+            # The name as typed, before the form lower-cased it: what the person (or the script) sent.
+            record_login_failed(request.form.get("username", ""), user)
+            db.session.commit()
             return render_template("auth/login.html", form=form), 422
         login_user(user, remember=form.remember.data)
         user.last_login_at = local_now()
+        record_login(user)
         db.session.commit()
         return redirect(_safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200
@@ -64,6 +69,8 @@ def _safe_next(target: str | None) -> str:
 @bp.post("/logout")
 @login_required
 def logout():
+    record_logout(current_user)
+    db.session.commit()
     logout_user()
     flash("Đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
@@ -97,6 +104,7 @@ def user_new():
             user = User(username=form.username.data)
             _apply_user_form(user, form)
             db.session.add(user)
+            record_account_change(current_user, user, created=True)
             db.session.commit()
             flash(f"Đã tạo tài khoản {user.username}.", "success")
             return redirect(url_for("auth.user_list"), code=303)
@@ -119,6 +127,7 @@ def user_edit(user_id: int):
             form.role.errors.append("Không thể tự bỏ quyền quản trị hoặc khóa tài khoản của chính mình.")
         else:
             _apply_user_form(user, form)
+            record_account_change(current_user, user, created=False)
             db.session.commit()
             flash(f"Đã lưu tài khoản {user.username}.", "success")
             return redirect(url_for("auth.user_list"), code=303)

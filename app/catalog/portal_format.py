@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from app.vntext import visible
 from app.worktime.deadlines import TimeUnit
 
 __all__ = [
@@ -106,7 +107,7 @@ def normalize_text(text: str | None) -> str:
     """
     if text is None:
         return ""
-    lines = (" ".join(line.split()) for line in _LINE_BREAKS.split(unicodedata.normalize("NFC", text)))
+    lines = (" ".join(line.split()) for line in _LINE_BREAKS.split(unicodedata.normalize("NFC", visible(text))))
     return "\n".join(line for line in lines if line)
 
 
@@ -114,15 +115,16 @@ def _one_line(text: str | None) -> str:
     """NFC text on one line: every whitespace run, line breaks included, becomes one space."""
     if text is None:
         return ""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return " ".join(unicodedata.normalize("NFC", visible(text)).split())
 
 
 def _field(raw: Mapping, key: str) -> str:
-    """The raw value of `key` as NFC text with its whitespace untouched ("" when absent)."""
+    """The raw value of `key` as NFC text with its whitespace untouched ("" when absent), without the control
+    and format characters (zero-width spaces, NUL) a copy from the portal's pages may carry."""
     value = raw.get(key)
     if value is None:
         return ""
-    return unicodedata.normalize("NFC", value if isinstance(value, str) else str(value))
+    return unicodedata.normalize("NFC", visible(value if isinstance(value, str) else str(value)))
 
 
 def parse_portal_record(raw: Mapping) -> PortalProcedure:

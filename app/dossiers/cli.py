@@ -59,6 +59,9 @@ def export_command(path: str, unit_code: str | None) -> None:
         with partial.open("w", encoding="utf-8-sig", newline="") as out:
             count = export_register(out, unit)
         os.replace(partial, target)
+    except OSError as error:
+        raise click.ClickException(
+            f"Không ghi được {path}: {error.strerror or error} (đĩa đầy?). Tệp cũ, nếu có, vẫn giữ nguyên.") from error
     finally:
         partial.unlink(missing_ok=True)
     click.echo(f"Đã xuất {count} hồ sơ vào {path}.")

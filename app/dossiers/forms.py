@@ -1,4 +1,6 @@
 """Intake and action forms of the desk."""
+import unicodedata
+
 from wtforms import (BooleanField, DateTimeField, FieldList, FormField, HiddenField, IntegerField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
@@ -6,14 +8,29 @@ from wtforms.widgets import TextInput
 
 from app.catalog.models import ChannelKind, OnlineKind
 from app.dossiers.models import CopyKind, Outcome
-from app.forms_vi import Form, options
-from app.vntext import nfc
+from app.forms_vi import Form, options, record_id
+from app.vntext import nfc, nfc_lines
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 def _digits(value: str | None) -> str:
-    return "".join(ch for ch in (value or "") if ch.isdigit() or ch == "+")
+    """The digits typed, as ASCII (a full-width "１２" from some input methods is "12"), and any "+".
+
+    Only decimal digits count: "²" passes str.isdigit but is no digit of a number.
+    """
+    kept = []
+    for ch in value or "":
+        digit = unicodedata.decimal(ch, None)
+        if digit is not None:
+            kept.append(str(digit))
+        elif ch == "+":
+            kept.append(ch)
+    return "".join(kept)
+
+
+# One "@", a dot in the domain, and none of the characters that only markup or a mistyped paste put there.
+EMAIL_PATTERN = r"^[^@\s<>\"'(),;:\\\[\]]+@[^@\s<>\"'(),;:\\\[\]]+\.[^@\s<>\"'(),;:\\\[\]]+$"
 
 
 class LocalDateTimeField(DateTimeField):
@@ -41,9 +58,12 @@ class DocumentRow(Form):
 
 
 class IntakeForm(Form):
-    procedure_filter = StringField("Tìm thủ tục (tên hoặc mã, không cần dấu)", validators=[Length(max=200)],
+    # Cut, not refused: the view filters the list with it before validating (as the htmx list does), and
+    # a pasted page of text would otherwise become a LIKE pattern SQLite refuses as too complex.
+    procedure_filter = StringField("Tìm thủ tục (tên hoặc mã, không cần dấu)",
+                                   filters=[lambda v: (v or "")[:200]],
                                    render_kw={"autocomplete": "off", "type": "search"})
-    offering_id = SelectField("Thủ tục hành chính", coerce=int,
+    offering_id = SelectField("Thủ tục hành chính", coerce=record_id,
                               validators=[DataRequired("Chọn thủ tục hành chính.")])
     applicant_name = StringField("Họ và tên người nộp", filters=[nfc],
                                  validators=[DataRequired("Nhập họ và tên."), Length(max=200)])
@@ -60,8 +80,8 @@ class IntakeForm(Form):
     )
     applicant_address = StringField("Địa chỉ", filters=[nfc], validators=[Length(max=300)])
     applicant_email = StringField(
-        "Thư điện tử (không bắt buộc)", filters=[lambda v: (v or "").strip()],
-        validators=[Optional(), Length(max=200), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Địa chỉ thư điện tử không hợp lệ.")],
+        "Thư điện tử (không bắt buộc)", filters=[nfc],
+        validators=[Optional(), Length(max=200), Regexp(EMAIL_PATTERN, message="Địa chỉ thư điện tử không hợp lệ.")],
     )
     channel = SelectField("Hình thức nộp", choices=options((kind.value, kind.label) for kind in ChannelKind))
     online_kind = SelectField(
@@ -82,8 +102,8 @@ class ActionForm(Form):
 
     action = HiddenField()
     version = IntegerField(widget=TextInput(input_type="hidden"))
-    note = TextAreaField("Ghi chú", filters=[nfc], validators=[Length(max=2000)], render_kw={"rows": 2})
-    reason = TextAreaField("Lý do", filters=[nfc], validators=[Length(max=2000)], render_kw={"rows": 2})
+    note = TextAreaField("Ghi chú", filters=[nfc_lines], validators=[Length(max=2000)], render_kw={"rows": 2})
+    reason = TextAreaField("Lý do", filters=[nfc_lines], validators=[Length(max=2000)], render_kw={"rows": 2})
     to_office = StringField("Chuyển đến", filters=[nfc], validators=[Length(max=200)])
     # Checked by the finish operation, the only one that uses it.
     outcome = SelectField("Kết quả", choices=options((o.value, o.label) for o in Outcome), validate_choice=False)
@@ -94,4 +114,6 @@ class ActionForm(Form):
     applicant_phone = StringField("Số điện thoại", filters=[_digits],
                                   validators=[Optional(), Regexp(r"^(0\d{9}|\+84\d{9})$", message="Số điện thoại không hợp lệ.")])
     applicant_address = StringField("Địa chỉ", filters=[nfc], validators=[Length(max=300)])
-    applicant_email = StringField("Thư điện tử", filters=[lambda v: (v or "").strip()], validators=[Length(max=200)])
+    applicant_email = StringField("Thư điện tử", filters=[nfc],
+                                  validators=[Optional(), Length(max=200),
+                                              Regexp(EMAIL_PATTERN, message="Địa chỉ thư điện tử không hợp lệ.")])

@@ -16,7 +16,7 @@ from app.dossiers.models import (Apology, CopyKind, Dossier, DossierDocument, Do
 from app.dossiers.numbering import format_dossier_code, take_next_number
 from app.dossiers.ontime import classify
 from app.extensions import db
-from app.vntext import fold, nfc
+from app.vntext import fold, nfc, nfc_lines
 from app.worktime.deadlines import WorkingCalendar, due_at, shift_by_working_time, working_time_between
 
 DESK_OFFICE = "Bộ phận Một cửa"
@@ -131,7 +131,7 @@ def apply_action(dossier: Dossier, action: Action, data: ActionInput, actor: Use
     state = DossierState(dossier.state)
     target = next_state(state, action)
     event = DossierEvent(at=now, actor=actor, action=action, from_state=state, to_state=target,
-                         note=nfc(data.note), details={})
+                         note=nfc_lines(data.note), details={})
     handler = _HANDLERS[action]
     handler(dossier, data, event, actor, calendar, now)
     dossier.state = target
@@ -156,7 +156,7 @@ def _hand_over(dossier, data, event, actor, calendar, now):
 
 
 def _request_supplement(dossier, data, event, actor, calendar, now):
-    reason = nfc(data.reason)
+    reason = nfc_lines(data.reason)
     if not reason:
         raise TransitionRefused("Ghi rõ giấy tờ cần bổ sung và lý do.")
     dossier.supplements.append(SupplementPeriod(requested_at=now, reason=reason, rule=dossier.supplement_rule,
@@ -188,7 +188,7 @@ def _receive_supplement(dossier, data, event, actor, calendar, now):
 def _request_apology(dossier, data, event, actor, calendar, now):
     if dossier.apology is not None:
         raise TransitionRefused("Hồ sơ đã có phiếu xin lỗi và hẹn lại: mỗi hồ sơ chỉ được hẹn lại một lần.")
-    reason = nfc(data.reason)
+    reason = nfc_lines(data.reason)
     if not reason:
         raise TransitionRefused("Ghi rõ lý do chậm trả kết quả.")
     if data.new_due_at is None or data.new_due_at <= dossier.due_at:
@@ -218,10 +218,10 @@ def _resolve(dossier, now):
 def _finish(dossier, data, event, actor, calendar, now):
     if data.outcome not in {o.value for o in Outcome}:
         raise TransitionRefused("Chọn kết quả: giải quyết hay từ chối.")
-    if data.outcome == Outcome.REFUSED and not nfc(data.note):
+    if data.outcome == Outcome.REFUSED and not nfc_lines(data.note):
         raise TransitionRefused("Ghi rõ lý do từ chối.")
     dossier.outcome = Outcome(data.outcome)
-    dossier.result_note = nfc(data.note)
+    dossier.result_note = nfc_lines(data.note)
     _resolve(dossier, now)
     event.details = {"outcome": data.outcome, "resolution": dossier.resolution}
     event.from_office, event.to_office = _current_office(dossier), DESK_OFFICE
@@ -233,7 +233,7 @@ def _return_result(dossier, data, event, actor, calendar, now):
 
 
 def _end(dossier, data, event, actor, calendar, now):
-    if not nfc(data.note):
+    if not nfc_lines(data.note):
         raise TransitionRefused("Ghi rõ lý do.")
     if dossier.state == DossierState.AWAITING_SUPPLEMENT and dossier.supplement_rule == "pause":
         # Ended while the citizen had not yet supplemented: the time waited so far does not count
@@ -243,7 +243,7 @@ def _end(dossier, data, event, actor, calendar, now):
                                                   working_time_between(calendar, period.requested_at, now))
         event.details["old_due_at"] = dossier.due_at.isoformat()
         dossier.due_at = period.new_due_at
-    dossier.result_note = nfc(data.note)
+    dossier.result_note = nfc_lines(data.note)
     _resolve(dossier, now)
     event.details["resolution"] = dossier.resolution
 

@@ -20,6 +20,8 @@ from app.dossiers.queries import DESK_LISTS, SORT_LABELS, DeskClock, SearchFilte
 from app.extensions import db
 from app.forms_vi import options
 from app.importing import parse_day
+from app.reports.links import print_links
+from app.reports.papers import PAPER_AFTER_ACTION, Paper
 from app.htmx import is_fragment_request, render_page_or_fragment
 from app.units.models import Unit
 from app.units.scope import get_visible_or_404
@@ -104,7 +106,8 @@ def intake():
                 return _render_intake(form, chosen), 422
             flash(f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả: "
                   f"{dossier.due_at:%H:%M} ngày {dossier.due_at:%d/%m/%Y}.", "success")
-            return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)
+            # Saved first, printed after: the page offers the receipt at once (a failed PDF loses nothing).
+            return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=Paper.RECEIPT.value), code=303)
     return _render_intake(form, chosen), 422 if form.errors else 200
 
 
@@ -179,10 +182,12 @@ def _parse_received_at(text: str) -> datetime | None:
 @login_required
 def detail(dossier_id: int):
     dossier = get_visible_or_404(Dossier, dossier_id)
-    return _render_detail(dossier, ActionForm(formdata=None, version=dossier.version)), 200
+    return _render_detail(dossier, ActionForm(formdata=None, version=dossier.version),
+                          print_paper=request.args.get("print", "")), 200
 
 
-def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", stale_events=None) -> str:
+def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", stale_events=None,
+                   print_paper: str = "") -> str:
     now = local_now()
     if active_action != Action.CORRECT:
         for name in CORRECTABLE_FIELDS:  # the correction form starts from the current values
@@ -195,9 +200,13 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
         remaining = overdue_by = None
     can_act = current_user.role in (Role.CLERK, Role.CHAIR) and dossier.unit_id == current_user.unit_id
     actions = [a for a in allowed_actions(DossierState(dossier.state)) if _action_available(dossier, a)]
+    links = print_links(dossier)
+    # `?print=<paper>` (after saving or acting): that paper's button is shown first and large, if it applies.
+    highlighted = next((link for link in links if link.paper == print_paper), None)
     return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
                            remaining=remaining, overdue_by=overdue_by, now=now, Action=Action,
-                           active_action=active_action, stale_events=stale_events or [])
+                           active_action=active_action, stale_events=stale_events or [], print_links=links,
+                           highlighted_print=highlighted)
 
 
 def _action_available(dossier: Dossier, action: Action) -> bool:
@@ -243,7 +252,8 @@ def act(dossier_id: int):
         form.version.data = fresh.version
         return _render_detail(fresh, form, active_action=action, stale_events=events_since(fresh, seen)), 409
     flash(f"{action.label}: đã ghi vào hồ sơ {dossier.code}.", "success")
-    return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)
+    paper = PAPER_AFTER_ACTION.get(action)
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=paper.value if paper else None), code=303)
 
 
 @bp.get("/")

@@ -13,6 +13,7 @@ from app.dossiers.lifecycle import DossierState
 from app.dossiers.models import Dossier
 from app.extensions import db, limiter
 from app.lookup.models import MAX_COMMENT_LENGTH, DossierRating, Rating
+from app.vntext import visible
 from app.worktime.clock import local_now
 
 lookup_bp = Blueprint("lookup", __name__)
@@ -119,7 +120,7 @@ def rate():
         flash("Chỉ có thể đánh giá sau khi đã nhận kết quả.", "error")
         return back
     rating = request.form.get("rating", "")
-    comment = unicodedata.normalize("NFC", request.form.get("comment", "")).strip()
+    comment = unicodedata.normalize("NFC", visible(request.form.get("comment", ""))).strip()
     if rating not in {r.value for r in Rating}:
         return _page(code, pin, status, 422, comment=comment, error="Vui lòng chọn mức độ hài lòng.")
     if len(comment) > MAX_COMMENT_LENGTH:

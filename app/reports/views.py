@@ -1,18 +1,54 @@
-"""The papers as PDFs, opened in a new tab: the receipt and appointment of a dossier."""
+"""The papers as PDFs, opened in a new tab: a dossier's receipt, supplement request, refusal, apology,
+notice of stopping and control slip, and a unit's register (PDF and XLSX) for a range of receipt dates."""
 import logging
 
-from flask import Blueprint, render_template, url_for
-from flask_login import login_required
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from weasyprint.urls import FatalURLFetchingError
 
-from app.dossiers.models import Dossier
+from app.dossiers.lifecycle import Action, DossierState
+from app.dossiers.models import NEW_REGIME_FROM, Dossier, DossierEvent, Outcome
+from app.extensions import db
+from app.reports.control import StepEvent, control_rows, due_in_force
+from app.reports.forms import RegisterDatesForm, RegisterRangeForm
+from app.reports.papers import Paper, has_form, legal_basis, register_book_number, register_legal_basis
 from app.reports.pdf import FONT_FAMILY, render_pdf
 from app.reports.qr import qr_svg
-from app.units.scope import get_visible_or_404
+from app.reports.register import MAX_PDF_ROWS, register_count, register_lines, register_xlsx
+from app.units.models import Unit, UnitKind
+from app.units.scope import get_visible_or_404, get_visible_unit_or_404, visible_units
+from app.worktime.clock import local_now
 
 reports_bp = Blueprint("reports", __name__)
 log = logging.getLogger(__name__)
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _pdf_response(template: str, filename: str, failure: str, saved_note: str, **context):
+    """Render `template` to an inline PDF, or a friendly 503 page when WeasyPrint fails.
+
+    The dossier (or register) is saved already: a paper that fails to print must not look like lost data.
+    """
+    try:
+        html = render_template(template, font_family=FONT_FAMILY, **context)
+        pdf = render_pdf(html)
+    except (Exception, FatalURLFetchingError):
+        log.exception("%s (%s)", failure, filename)
+        return render_template("errors/error.html", status=503, title=failure,
+                               message=f"{saved_note} Vui lòng thử in lại sau ít phút."), 503
+    return pdf, 200, {"Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{filename}"'}
+
+
+def _dossier_pdf(dossier: Dossier, paper: Paper, template: str, prefix: str, **context):
+    return _pdf_response(
+        template, f"{prefix}-{dossier.code}.pdf", f"Chưa in được {paper.title[0].lower()}{paper.title[1:]}",
+        f"Hồ sơ {dossier.code} đã được lưu; chỉ có bản in bị lỗi.",
+        dossier=dossier, legal_line=legal_basis(paper, dossier.is_new_regime), **context,
+    )
 
 
 @reports_bp.get("/dossiers/<int:dossier_id>/receipt.pdf")
@@ -22,18 +58,166 @@ def receipt(dossier_id: int):
     dossier = get_visible_or_404(Dossier, dossier_id)
     # The QR code opens the public lookup with the code and PIN filled in (issue 6).
     lookup_url = url_for("lookup.lookup", code=dossier.code, pin=dossier.lookup_pin, _external=True)
-    qr_code = Markup(qr_svg(lookup_url))
-    try:
-        html = render_template("reports/receipt.html", dossier=dossier, qr_code=qr_code, font_family=FONT_FAMILY)
-        pdf = render_pdf(html)
-    except (Exception, FatalURLFetchingError):
-        # The dossier is saved already: a paper that fails to print must not look like a lost dossier.
-        log.exception("Không in được giấy tiếp nhận hồ sơ %s", dossier.code)
+    book, number = register_book_number(dossier.code)
+    return _dossier_pdf(dossier, Paper.RECEIPT, "reports/receipt.html", "tiep-nhan",
+                        qr_code=Markup(qr_svg(lookup_url)), register_book=book, register_number=number)
+
+
+def _step_events(dossier: Dossier) -> list[StepEvent]:
+    """The dossier's events with their actors, in one query, as the control-slip logic takes them."""
+    events = db.session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
+                                .options(joinedload(DossierEvent.actor)).order_by(DossierEvent.id)).all()
+    return [StepEvent(at=e.at, action=e.action, from_office=e.from_office, to_office=e.to_office,
+                      actor=e.actor.full_name if e.actor else "", note=e.note, details=e.details or {})
+            for e in events]
+
+
+@reports_bp.get("/dossiers/<int:dossier_id>/supplement.pdf")
+@login_required
+def supplement(dossier_id: int):
+    """The supplement request / guidance slip for the latest supplement period, or `?period=<id>`, A5."""
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    periods = dossier.supplements
+    if not periods:
+        abort(404)
+    period_id = request.args.get("period", type=int)
+    period = periods[-1] if period_id is None else next((p for p in periods if p.id == period_id), None)
+    if period is None:
+        abort(404)
+    # The n-th request event goes with the n-th period: both are appended together, in order.
+    requests = [e for e in dossier.events if e.action == Action.REQUEST_SUPPLEMENT]
+    index = periods.index(period)
+    request_event = requests[index] if index < len(requests) else None
+    return _dossier_pdf(dossier, Paper.SUPPLEMENT, "reports/supplement.html", "yeu-cau-bo-sung",
+                        period=period, request_event=request_event, period_number=index + 1)
+
+
+@reports_bp.get("/dossiers/<int:dossier_id>/refusal.pdf")
+@login_required
+def refusal(dossier_id: int):
+    """The refusal slip of a dossier finished with outcome refused, A5."""
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    if dossier.outcome != Outcome.REFUSED:
+        abort(404)
+    finish_event = next((e for e in reversed(dossier.events) if e.action == Action.FINISH), None)
+    return _dossier_pdf(dossier, Paper.REFUSAL, "reports/refusal.html", "tu-choi", finish_event=finish_event)
+
+
+@reports_bp.get("/dossiers/<int:dossier_id>/apology.pdf")
+@login_required
+def apology(dossier_id: int):
+    """The apology and new appointment, A5; marked as a draft until the chair approves it."""
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    if dossier.apology is None:
+        abort(404)
+    original_due_at = due_in_force(_step_events(dossier), dossier.apology.requested_at, dossier.due_at)
+    return _dossier_pdf(dossier, Paper.APOLOGY, "reports/apology.html", "xin-loi",
+                        apology=dossier.apology, original_due_at=original_due_at)
+
+
+@reports_bp.get("/dossiers/<int:dossier_id>/stopping.pdf")
+@login_required
+def stopping(dossier_id: int):
+    """The notice of stopping a dossier (Circular 03/2025/TT-VPCP; no such form before 1 Jul 2025), A5."""
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    if dossier.state != DossierState.STOPPED or not has_form(Paper.STOPPING, dossier.is_new_regime):
+        abort(404)
+    stop_event = next((e for e in reversed(dossier.events) if e.action == Action.STOP), None)
+    return _dossier_pdf(dossier, Paper.STOPPING, "reports/stopping.html", "dung-xu-ly", stop_event=stop_event)
+
+
+@reports_bp.get("/dossiers/<int:dossier_id>/control.pdf")
+@login_required
+def control(dossier_id: int):
+    """The control slip: one row per hand-off with its result (app/reports/control.py), A4 portrait."""
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    rows = control_rows(_step_events(dossier), dossier.due_at, dossier.counted_in_hours, dossier.applicant_name)
+    return _dossier_pdf(dossier, Paper.CONTROL, "reports/control.html", "kiem-soat", rows=rows,
+                        printed_at=local_now())
+
+
+def _register_units() -> list[Unit]:
+    """The units whose register the user may open: the wards (desks) of their subtree."""
+    return db.session.scalars(visible_units().where(Unit.kind == UnitKind.WARD)).all()
+
+
+@reports_bp.get("/register")
+@login_required
+def register_page():
+    """The register's range picker; once filled, how many dossiers it holds and the PDF / XLSX links."""
+    units = _register_units()
+    form = RegisterRangeForm(request.args)
+    form.unit_id.choices = [(unit.id, unit.name) for unit in units]
+    if form.unit_id.data is None and units:
+        own = next((unit for unit in units if unit.id == current_user.unit_id), units[0])
+        form.unit_id.data = own.id
+    count = unit = None
+    status = 200
+    if request.args:
+        if form.validate():
+            unit = next(unit for unit in units if unit.id == form.unit_id.data)
+            count = register_count(unit, form.first_day.data, form.last_day.data)
+        else:
+            status = 422
+    else:
+        today = local_now().date()
+        form.first_day.data, form.last_day.data = today.replace(day=1), today
+    return render_template("reports/register_page.html", form=form, units=units, unit=unit, count=count,
+                           max_pdf_rows=MAX_PDF_ROWS), status
+
+
+def _register_range(unit_id: int):
+    """The unit (404 outside the user's subtree) and the valid dates of the request, or an error answer."""
+    unit = get_visible_unit_or_404(unit_id)
+    form = RegisterDatesForm(request.args)
+    if not form.validate():
+        errors = "; ".join(error for field in form for error in field.errors)
+        return unit, None, (render_template("errors/error.html", status=400, title="Khoảng ngày không hợp lệ",
+                                            message=f"Sổ theo dõi hồ sơ: {errors}"), 400)
+    return unit, form, None
+
+
+def _register_titles(unit: Unit, first_day, last_day) -> list[str]:
+    return [unit.name.upper(), "SỔ THEO DÕI HỒ SƠ",
+            f"Hồ sơ tiếp nhận từ ngày {first_day:%d/%m/%Y} đến ngày {last_day:%d/%m/%Y}"]
+
+
+def _register_legal_line(first_day, last_day) -> str:
+    return register_legal_basis(first_day >= NEW_REGIME_FROM, last_day >= NEW_REGIME_FROM)
+
+
+@reports_bp.get("/units/<int:unit_id>/register.pdf")
+@login_required
+def register_pdf(unit_id: int):
+    """The register of a unit for `?first_day=dd/mm/yyyy&last_day=dd/mm/yyyy`, A4 landscape."""
+    unit, form, error = _register_range(unit_id)
+    if error:
+        return error
+    first_day, last_day = form.first_day.data, form.last_day.data
+    count = register_count(unit, first_day, last_day)
+    if count > MAX_PDF_ROWS:
+        xlsx_url = url_for("reports.register_xlsx", unit_id=unit.id, first_day=f"{first_day:%d/%m/%Y}",
+                           last_day=f"{last_day:%d/%m/%Y}")
         return render_template(
-            "errors/error.html", status=503, title="Chưa in được giấy tiếp nhận",
-            message=f"Hồ sơ {dossier.code} đã được lưu; chỉ có bản in bị lỗi. Vui lòng thử in lại sau ít phút.",
-        ), 503
-    return pdf, 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'inline; filename="tiep-nhan-{dossier.code}.pdf"',
-    }
+            "reports/register_too_long.html", unit=unit, count=count, max_pdf_rows=MAX_PDF_ROWS, xlsx_url=xlsx_url,
+            first_day=first_day, last_day=last_day), 422
+    lines = register_lines(unit, first_day, last_day)
+    return _pdf_response(
+        "reports/register.html", f"so-theo-doi-{unit.code}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.pdf",
+        "Chưa in được sổ theo dõi hồ sơ", "Hồ sơ không bị ảnh hưởng; chỉ có bản in bị lỗi.",
+        unit=unit, lines=lines, first_day=first_day, last_day=last_day,
+        legal_line=_register_legal_line(first_day, last_day), printed_at=local_now())
+
+
+@reports_bp.get("/units/<int:unit_id>/register.xlsx", endpoint="register_xlsx")
+@login_required
+def register_xlsx_view(unit_id: int):
+    """The same register as an Excel workbook, for ranges of any size."""
+    unit, form, error = _register_range(unit_id)
+    if error:
+        return error
+    first_day, last_day = form.first_day.data, form.last_day.data
+    titles = _register_titles(unit, first_day, last_day) + [_register_legal_line(first_day, last_day)]
+    data = register_xlsx(register_lines(unit, first_day, last_day), titles)
+    filename = f"so-theo-doi-{unit.code}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.xlsx"
+    return data, 200, {"Content-Type": XLSX_MIMETYPE, "Content-Disposition": f'attachment; filename="{filename}"'}

@@ -1,14 +1,17 @@
-"""`flask report figures`: Report 06 of a unit for a range of days, as JSON or as the CSV table."""
+"""`flask report figures`: Report 06 of a unit for a range of days, as JSON or as the CSV table;
+`flask report pdf`: the quarterly report the chair signs, as a PDF file."""
 import csv
 import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
-from app.stats.figures import Report06, report_06
+from app.stats.figures import Report06, report_06, satisfaction
+from app.worktime.clock import local_now
 from app.units.models import Unit
 
 report_cli = AppGroup("report", help="Báo cáo, số liệu.")
@@ -45,10 +48,38 @@ def figures_command(unit_code: str, start, end, output_format: str) -> None:
     start_day, end_day = start.date(), end.date()
     if end_day < start_day:
         raise click.ClickException("Ngày cuối trước ngày đầu.")
-    report = report_06(_unit(unit_code), start_day, end_day)
+    unit = _unit(unit_code)
+    report = report_06(unit, start_day, end_day)
     if output_format == "json":
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        # The citizens' ratings of the same days beside Report 06 (the CSV stays the table alone).
+        figures = report.as_json() | {"satisfaction": satisfaction(unit, start_day, end_day)}
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(CSV_HEADER)
         writer.writerows(report_06_rows(report))
+
+
+@report_cli.command("pdf")
+@click.option("--unit", "unit_code", required=True, help="Mã định danh của đơn vị (cả các đơn vị trực thuộc).")
+@click.option("--year", type=int, required=True, help="Năm của quý báo cáo.")
+@click.option("--quarter", type=click.IntRange(1, 4), required=True, help="Quý (1–4).")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Tệp PDF sẽ ghi.")
+@click.option("--number", default="", help="Số báo cáo (chỉ phần số, ví dụ 12 → 12/BC-UBND); bỏ trống để điền tay.")
+def pdf_command(unit_code: str, year: int, quarter: int, out_path: str, number: str) -> None:
+    """Báo cáo tình hình, kết quả giải quyết TTHC quý (PDF khổ A4) để Chủ tịch ký."""
+    # Imported here: the report module builds on this module's report_06_rows.
+    from app.reports.quarterly import ReportPeriodError, build_quarterly_report, render_quarterly_pdf
+
+    unit = _unit(unit_code)
+    try:
+        report = build_quarterly_report(unit, year, quarter, local_now().date(),
+                                        current_app.config["REPORT_CUTOFF_DAY"], number)
+    except ReportPeriodError as error:
+        raise click.ClickException(str(error)) from None
+    pdf = render_quarterly_pdf(report)
+    with open(out_path, "wb") as out:
+        out.write(pdf)
+    click.echo(f"Đã ghi {out_path}: báo cáo quý {report.roman}/{year} của {unit.name} "
+               f"({report.period.start:%d/%m/%Y} – {report.end:%d/%m/%Y}).")

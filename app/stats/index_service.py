@@ -5,7 +5,7 @@ send back) with their evidence files."""
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from flask import current_app
@@ -22,6 +22,7 @@ from app.stats.figures import FIGURE_LABELS, Report06, children_report, named_fi
 from app.stats.index_models import Criterion, ManualScore, Rubric
 from app.stats.par_index import Method, RubricScore, Status, competition_ranks, rank_label, score_rubric
 from app.units.models import Unit
+from app.vntext import nfc
 
 # Figures a criterion may be scored from: the rates (fractions), whose bands read as percentages.
 # "late_count" is a count, for which neither bands of percentages nor proportional points make sense.
@@ -36,7 +37,9 @@ def figure_text(figure: str | None, value) -> str:
         return "không có dữ liệu"
     if figure not in RATE_FIGURES:
         return format_number(value)
-    return format_number((Decimal(str(value)) * 100).normalize()) + "%"
+    # Two decimals, cut rather than rounded: 94,999% must not read as the 95% a band asks for.
+    percent = (Decimal(str(value)) * 100).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return format_number(percent.normalize() if percent != percent.to_integral() else percent.to_integral()) + "%"
 
 
 class RubricNotFound(LookupError):
@@ -327,7 +330,8 @@ def enter_manual_score(criterion: Criterion, unit: Unit, user: User, points: Dec
     if evidence.filename:
         old = evidence_path(score)
         score.evidence_file = _store_evidence(unit, evidence.filename, evidence.content)
-        score.evidence_name = Path(evidence.filename).name[:255]
+        # As the browser sent it, which may be NFD (macOS) or carry control characters: shown and downloaded.
+        score.evidence_name = nfc(Path(evidence.filename).name)[:255]
         if old is not None:
             old.unlink(missing_ok=True)
     score.status = Status.PENDING

@@ -16,12 +16,13 @@ from app.dossiers.queries import DeskClock, SearchFilters, desk_list_condition, 
 from app.extensions import db
 from app.htmx import is_fragment_request, render_page_or_fragment
 from app.importing import parse_day
+from app.reports.quarterly import INDEX_RUBRIC, quarter_of
 from app.stats import periods
 from app.stats.chart import ChartMonth, volume_rate_chart
 from app.stats.cli import CSV_HEADER, report_06_rows
 from app.stats.exports import FiguresTable, download
 from app.jinja_filters import format_number
-from app.stats.figures import Counts, Report06, children_report, monthly_flows, ratio, report_06
+from app.stats.figures import Counts, Report06, children_report, monthly_flows, ratio, report_06, satisfaction
 from app.stats.index_service import RubricNotFound, offering_summaries_by_child, rank_children
 from app.stats.par_index import rank_label
 from app.stats.periods import ROMAN, Period, PeriodKind
@@ -191,11 +192,22 @@ def _has_children(unit: Unit) -> bool:
     return db.session.scalar(select(func.count()).where(Unit.parent_id == unit.id)) > 0
 
 
+def report_quarter(choice: PeriodChoice, cutoff_day: int) -> tuple[int, int]:
+    """(year, quarter) of the quarterly report the dashboard offers: the quarter it shows, or else the
+    reporting quarter that the last day it shows lies in."""
+    if choice.period.kind == PeriodKind.QUARTER:
+        return choice.year, choice.number
+    return quarter_of(choice.end, cutoff_day)
+
+
 def _figures_context(unit: Unit, choice: PeriodChoice, today: date) -> dict:
     report = report_06(unit, choice.start, choice.end)
+    quarter_year, quarter_number = report_quarter(choice, _cutoff_day())
     return {
         "unit": unit,
         "report": report,
+        "satisfaction": satisfaction(unit, choice.start, choice.end),
+        "report_quarter": {"year": quarter_year, "quarter": quarter_number, "roman": ROMAN[quarter_number]},
         "table": list(zip(report_06_rows(report), [counts for _, counts in report.rows] + [report.total], strict=True)),
         **_picker_context(choice, today, _cutoff_day()),
     }
@@ -341,7 +353,7 @@ class Column:
 
 
 # The rubric the comparison shows beside the figures: the administrative-procedure area of the PAR index.
-COMPARISON_RUBRIC = "cchc-tthc"
+COMPARISON_RUBRIC = INDEX_RUBRIC
 
 COMPARISON_COLUMNS = [
     Column("rank", "Xếp hạng", "rank", lambda r: r.rank, title="Theo tỷ lệ giải quyết trước và đúng hạn"),

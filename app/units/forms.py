@@ -1,5 +1,5 @@
 """The administrator's unit form."""
-from app.forms_vi import Form, options
+from app.forms_vi import Form, options, record_id
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -17,4 +17,4 @@ class UnitForm(Form):
     )
     name = StringField("Tên đơn vị", validators=[DataRequired("Nhập tên đơn vị."), Length(max=NAME_MAX_LENGTH)], filters=[nfc])
     kind = SelectField("Cấp", choices=options((kind.value, kind.label) for kind in UnitKind))
-    parent_id = SelectField("Đơn vị cấp trên", coerce=int)
+    parent_id = SelectField("Đơn vị cấp trên", coerce=record_id)

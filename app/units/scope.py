@@ -33,6 +33,11 @@ def visible_units() -> Select:
     return visible(select(Unit), Unit.id).order_by(Unit.path)
 
 
+# The largest id an INTEGER primary key holds on PostgreSQL; a bigger number in a URL or a query
+# argument would make the database driver fail (a 500) instead of simply finding nothing.
+MAX_RECORD_ID = 2**31 - 1
+
+
 def get_visible_or_404(model, ident):
     """Load one record of `model` by primary key, or 404 if it is missing or outside the subtree.
 
@@ -44,6 +49,8 @@ def get_visible_or_404(model, ident):
     if column_name is None:
         raise TypeError(f"{model.__name__} has no __scope_column__: it cannot be scoped")
     column = getattr(model, column_name)
+    if not isinstance(ident, int) or not 0 < ident <= MAX_RECORD_ID:
+        abort(404)
     record = db.session.scalar(visible(select(model).where(model.id == ident), column))
     if record is None:
         abort(404)

@@ -58,7 +58,12 @@ def test_a_clerk_registers_finds_and_finishes_a_dossier_from_the_keyboard(world,
     page.keyboard.type("0912345678")
     page.keyboard.press("Enter")
 
-    expect(page).to_have_url(re.compile(r"/dossiers/\d+$"))
+    expect(page).to_have_url(re.compile(r"/dossiers/\d+\?print=receipt$"))
+    # The receipt's print button comes first, focused, opening the PDF in a new tab.
+    print_now = page.locator(".print-now a")
+    expect(print_now).to_be_focused()
+    expect(print_now).to_have_attribute("target", "_blank")
+    expect(print_now).to_have_attribute("href", re.compile(r"/dossiers/\d+/receipt\.pdf$"))
     expect(page.locator("h1")).to_contain_text(f"{world.ward_a.code}-")
     code = page.locator("h1 code").inner_text()
     expect(page.locator(".flash-success")).to_contain_text(code)

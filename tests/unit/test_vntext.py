@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from app.vntext import fold, nfc
+from app.vntext import fold, nfc, nfc_lines
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,10 @@ def test_nfc_normalises_and_collapses_spaces():
 def test_nfc_of_nothing_is_empty():
     assert nfc(None) == "" and fold(None) == ""
 
+
+
+def test_text_on_several_lines_keeps_its_lines_cleaned_and_composed():
+    typed = unicodedata.normalize("NFD", "  Thiếu:\r\n- Tờ khai   bản chính\u200b\r\n\r\n\r\n\r\n- Giấy chứng sinh \n")
+    assert nfc_lines(typed) == "Thiếu:\n- Tờ khai bản chính\n\n- Giấy chứng sinh"
+    assert unicodedata.is_normalized("NFC", nfc_lines(typed))
+    assert nfc_lines(None) == ""

@@ -23,7 +23,7 @@ from app.dossiers.register_io import COLUMNS, import_register
 from app.extensions import db
 from app.stats import periods
 from app.stats.cli import CSV_HEADER
-from app.stats.figures import COUNT_NAMES, Counts, children_report, named_figures, report_06
+from app.stats.figures import COUNT_NAMES, Counts, children_report, named_figures, report_06, satisfaction
 from app.units.models import Unit, UnitKind
 from app.worktime.clock import calendar_for
 from app.worktime.deadlines import TimeUnit
@@ -568,7 +568,8 @@ def test_figures_as_json_have_exactly_the_keys_of_the_issue_with_the_engines_val
 
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
-    assert figures == report_06(april_register.ward_a, *APRIL).as_json()
+    assert figures == report_06(april_register.ward_a, *APRIL).as_json() | {
+        "satisfaction": satisfaction(april_register.ward_a, *APRIL)}
     # The order of the fields is the engine's; the test does not pin it.
     figures["by_field"].sort(key=lambda row: row["field"])
     assert figures == {
@@ -585,6 +586,7 @@ def test_figures_as_json_have_exactly_the_keys_of_the_issue_with_the_engines_val
             {"field": "Hộ tịch", "received": 4, "resolved": 3, "pending": 1},
             {"field": "Đất đai", "received": 2, "resolved": 0, "pending": 2},
         ],
+        "satisfaction": {"rated": 0, "satisfied": 0, "acceptable": 0, "dissatisfied": 0, "satisfaction_rate": None},
     }
 
 
@@ -593,7 +595,8 @@ def test_figures_as_json_of_the_city_are_the_engines_for_the_whole_tree(app, apr
 
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
-    assert figures == report_06(april_register.city, *APRIL).as_json()
+    assert figures == report_06(april_register.city, *APRIL).as_json() | {
+        "satisfaction": satisfaction(april_register.city, *APRIL)}
     assert figures["received"]["total"] == 8
 
 

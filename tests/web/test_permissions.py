@@ -16,6 +16,7 @@ from app.worktime.deadlines import OfficeHours, TimeUnit
 from app.worktime.vietnam import build_calendar
 from app.worktime.models import DayOverride
 from test_index import index_objects
+from test_papers_pdf import paper_dossier
 
 ALL_ROLES = {Role.CLERK, Role.CHAIR, Role.OFFICER, Role.ADMIN}
 DESK_ROLES = {Role.CLERK, Role.CHAIR}
@@ -41,6 +42,9 @@ ROUTES = {
     "auth.logout": Route("POST", lambda o: "/logout", ALL_ROLES, success=302, scoped=False),
     "auth.user_list": Route("GET", lambda o: "/users", {Role.ADMIN}, scoped=False),
     "auth.user_new": Route("GET", lambda o: "/users/new", {Role.ADMIN}, scoped=False),
+    # The log of the user's own subtree (test_audit.py checks what each one sees in it).
+    "audit.entry_list": Route("GET", lambda o: "/audit?kind=login&date_from=01/01/2026",
+                              {Role.CHAIR, Role.OFFICER, Role.ADMIN}, scoped=False),
     "auth.user_edit": Route("GET", lambda o: f"/users/{o['user'].id}/edit", {Role.ADMIN}),
     "units.unit_list": Route("GET", lambda o: "/units/", ALL_ROLES, scoped=False),
     "units.unit_new": Route("GET", lambda o: "/units/new", {Role.ADMIN}, scoped=False),
@@ -88,6 +92,18 @@ ROUTES = {
     "index.evidence_download": Route("GET", lambda o: f"/index/manual-scores/{index_objects(o)['score'].id}/evidence",
                                      ALL_ROLES),
     "reports.receipt": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}/receipt.pdf", ALL_ROLES),
+    # The dossier is first moved into the state where the paper applies (test_papers_pdf.paper_dossier).
+    "reports.supplement": Route("GET", lambda o: f"/dossiers/{paper_dossier(o, 'supplement').id}/supplement.pdf", ALL_ROLES),
+    "reports.refusal": Route("GET", lambda o: f"/dossiers/{paper_dossier(o, 'refusal').id}/refusal.pdf", ALL_ROLES),
+    "reports.apology": Route("GET", lambda o: f"/dossiers/{paper_dossier(o, 'apology').id}/apology.pdf", ALL_ROLES),
+    "reports.stopping": Route("GET", lambda o: f"/dossiers/{paper_dossier(o, 'stopping').id}/stopping.pdf", ALL_ROLES),
+    "reports.control": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}/control.pdf", ALL_ROLES),
+    "reports.register_page": Route("GET", lambda o: "/register", ALL_ROLES, scoped=False),
+    "reports.register_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/register.pdf?first_day=01/11/2026&last_day=30/11/2026",
+                                  ALL_ROLES),
+    "reports.register_xlsx": Route("GET", lambda o: f"/units/{o['unit'].id}/register.xlsx?first_day=01/11/2026&last_day=30/11/2026",
+                                   ALL_ROLES),
+    "quarterly.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report-q.pdf?year=2025&quarter=4", ALL_ROLES),
     # Public: the citizen's lookup by code and PIN (issue 6); anyone, signed in or not, the same answer.
     "lookup.lookup": Route("GET", lambda o: f"/tra-cuu?code={o['dossier'].code}&pin={o['dossier'].lookup_pin}",
                            ALL_ROLES, scoped=False),

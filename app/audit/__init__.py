@@ -1,0 +1,1 @@
+"""The audit log: who signed in, who changed which dossier, who downloaded what (append-only)."""

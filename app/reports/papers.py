@@ -1,0 +1,121 @@
+"""Which form each paper is under the dossier's legal regime, and the register book number of a dossier.
+
+Pure logic. Before 1 Jul 2025 the desk's forms are those of Circular 01/2018/TT-VPCP, numbered
+Mẫu số 01–06 (receipt, supplement request, refusal, apology, control slip, register). From 1 Jul
+2025 Circular 03/2025/TT-VPCP (with Decree 118/2025/NĐ-CP) gives seven forms, the six above and
+the notice of stopping (DOMAIN.md "Legal regime"); their numbers are not encoded here because we
+could not check them against the circular's text, so the line names the form and the circular.
+"""
+from enum import StrEnum
+
+OLD_CIRCULAR = "Thông tư số 01/2018/TT-VPCP"
+NEW_CIRCULAR = "Thông tư số 03/2025/TT-VPCP"
+
+
+class Paper(StrEnum):
+    RECEIPT = "receipt"
+    SUPPLEMENT = "supplement"
+    REFUSAL = "refusal"
+    APOLOGY = "apology"
+    STOPPING = "stopping"
+    CONTROL = "control"
+    REGISTER = "register"
+
+    @property
+    def title(self) -> str:
+        return PAPER_TITLES[self]
+
+
+PAPER_TITLES = {
+    Paper.RECEIPT: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    Paper.SUPPLEMENT: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    Paper.REFUSAL: "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
+    Paper.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    Paper.STOPPING: "Thông báo dừng xử lý hồ sơ",
+    Paper.CONTROL: "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    Paper.REGISTER: "Sổ theo dõi hồ sơ",
+}
+
+# Circular 01/2018/TT-VPCP, appendix: the six forms and their numbers. It has no notice of stopping.
+OLD_FORM_NUMBERS = {
+    Paper.RECEIPT: "01",
+    Paper.SUPPLEMENT: "02",
+    Paper.REFUSAL: "03",
+    Paper.APOLOGY: "04",
+    Paper.CONTROL: "05",
+    Paper.REGISTER: "06",
+}
+
+
+class NoSuchForm(ValueError):
+    """The paper has no form under that regime (the notice of stopping before 1 Jul 2025)."""
+
+
+def has_form(paper: Paper, new_regime: bool) -> bool:
+    return new_regime or paper in OLD_FORM_NUMBERS
+
+
+def legal_basis(paper: Paper, new_regime: bool) -> str:
+    """The line printed above the title: which form of which circular the paper follows."""
+    if new_regime:
+        return f"Mẫu {paper.title} ban hành kèm theo {NEW_CIRCULAR}"
+    if paper not in OLD_FORM_NUMBERS:
+        raise NoSuchForm(f"{paper.title} không có mẫu theo {OLD_CIRCULAR}")
+    return f"Mẫu số {OLD_FORM_NUMBERS[paper]} ban hành kèm theo {OLD_CIRCULAR}"
+
+
+def register_legal_basis(starts_new: bool, ends_new: bool) -> str:
+    """The register's line for a range of receipt dates that starts / ends under the new regime.
+
+    A range across 1 Jul 2025 holds dossiers of both regimes: the line names both forms.
+    """
+    if starts_new:
+        return legal_basis(Paper.REGISTER, True)
+    if not ends_new:
+        return legal_basis(Paper.REGISTER, False)
+    return (f"{legal_basis(Paper.REGISTER, False)} (hồ sơ tiếp nhận trước ngày 01/07/2025); "
+            f"mẫu {Paper.REGISTER.title.lower()} theo {NEW_CIRCULAR} (từ ngày 01/07/2025)")
+
+
+def register_book_number(code: str) -> tuple[str, str]:
+    """(book, number) of a dossier in the register: the year of receipt and its date-and-sequence.
+
+    The code is `{agency code}-{YYMMDD}-{NNNN}` (Circular 01/2018/TT-VPCP art. 19) and its sequence
+    restarts every day, so one book per year numbers its entries `YYMMDD-NNNN`: unique in the book,
+    derived from the code, no column of its own. `000.00.06.H26-261116-0007` → ("2026", "261116-0007").
+    """
+    agency, day, sequence = code.rsplit("-", 2)
+    if not (agency and len(day) == 6 and day.isdigit() and sequence.isdigit()):
+        raise ValueError(f"Mã hồ sơ không đúng dạng mã định danh-YYMMDD-NNNN: {code}")
+    return f"20{day[:2]}", f"{day}-{sequence}"
+
+
+def applicable_papers(*, state: str, refused: bool, supplements: int, has_apology: bool,
+                      new_regime: bool) -> list[Paper]:
+    """The papers a dossier can print now, in the order the desk meets them.
+
+    The receipt and the control slip always; the supplement request once one was made; the refusal
+    slip when finished as refused; the apology once requested (a draft until the chair approves);
+    the notice of stopping when stopped, under the new regime only (the old one has no such form).
+    """
+    papers = [Paper.RECEIPT]
+    if supplements:
+        papers.append(Paper.SUPPLEMENT)
+    if refused:
+        papers.append(Paper.REFUSAL)
+    if has_apology:
+        papers.append(Paper.APOLOGY)
+    if state == "stopped" and has_form(Paper.STOPPING, new_regime):
+        papers.append(Paper.STOPPING)
+    papers.append(Paper.CONTROL)
+    return papers
+
+
+# The paper an action produces, offered at once after it (the refusal only when the outcome is refused).
+PAPER_AFTER_ACTION = {
+    "request_supplement": Paper.SUPPLEMENT,
+    "request_apology": Paper.APOLOGY,
+    "approve_apology": Paper.APOLOGY,
+    "finish": Paper.REFUSAL,
+    "stop": Paper.STOPPING,
+}

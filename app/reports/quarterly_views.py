@@ -1,0 +1,44 @@
+"""The quarterly report as a PDF, opened in a new tab from a unit's dashboard (the same paper as
+`flask report pdf`)."""
+import logging
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import login_required
+from weasyprint.urls import FatalURLFetchingError
+
+from app.reports.quarterly import (ReportPeriodError, build_quarterly_report, filename, quarter_of,
+                                   render_quarterly_pdf)
+from app.units.scope import get_visible_unit_or_404
+from app.worktime.clock import local_now
+
+quarterly_bp = Blueprint("quarterly", __name__)
+log = logging.getLogger(__name__)
+
+
+@quarterly_bp.get("/units/<int:unit_id>/report-q.pdf")
+@login_required
+def report_pdf(unit_id: int):
+    """?year=YYYY&quarter=1..4[&number=12]; without year and quarter, the reporting quarter of today."""
+    unit = get_visible_unit_or_404(unit_id)
+    today = local_now().date()
+    cutoff_day = current_app.config["REPORT_CUTOFF_DAY"]
+    year, quarter = quarter_of(today, cutoff_day)
+    year = request.args.get("year", year, type=int)
+    quarter = request.args.get("quarter", quarter, type=int)
+    try:
+        report = build_quarterly_report(unit, year, quarter, today, cutoff_day, request.args.get("number", ""))
+    except ReportPeriodError as error:
+        return render_template("errors/error.html", status=422, title="Không lập được báo cáo quý",
+                               message=str(error)), 422
+    try:
+        pdf = render_quarterly_pdf(report)
+    except (Exception, FatalURLFetchingError):
+        log.exception("Không in được báo cáo quý %s/%s của %s", quarter, year, unit.code)
+        return render_template(
+            "errors/error.html", status=503, title="Chưa in được báo cáo quý",
+            message="Bản in báo cáo đang bị lỗi; số liệu không bị ảnh hưởng. Vui lòng thử lại sau ít phút.",
+        ), 503
+    return pdf, 200, {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="{filename(report)}"',
+    }
