@@ -1,5 +1,7 @@
-"""Security headers on every answer (pages, fragments, PDFs, static files) and the trusted reverse proxy."""
-from flask import Flask, Response, current_app, request
+"""Security headers on every answer (pages, fragments, PDFs, static files), the trusted reverse proxy,
+and request values without NUL characters."""
+from flask import Flask, Request, Response, current_app, request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Everything the app serves comes from itself: vendored htmx and fonts, our CSS, server-rendered SVG.
@@ -46,7 +48,34 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+class NulFreeMultiDict(ImmutableMultiDict):
+    """Query and form values with their NUL characters removed.
+
+    No person types a NUL, and PostgreSQL refuses one in any text parameter, even a search term or a
+    username that is only compared: a NUL would turn a harmless lookup into a driver error (a 500).
+    Forms clean the other control characters themselves (`app.vntext.nfc`).
+    """
+
+    def __init__(self, mapping=None):
+        if mapping is None:
+            super().__init__()
+            return
+        if isinstance(mapping, dict) and not isinstance(mapping, MultiDict):
+            mapping = MultiDict(mapping)
+        pairs = mapping.items(multi=True) if isinstance(mapping, MultiDict) else mapping
+        super().__init__([(_without_nul(key), _without_nul(value)) for key, value in pairs])
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class AppRequest(Request):
+    parameter_storage_class = NulFreeMultiDict
+
+
 def register(app: Flask) -> None:
+    app.request_class = AppRequest
     app.after_request(_add_headers)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:

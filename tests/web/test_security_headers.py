@@ -129,3 +129,13 @@ def test_scripts_are_loaded_from_the_site_and_deferred():
     # htmx would otherwise inject a <style> for its indicators and evaluate hx-on / js: expressions.
     assert '"includeIndicatorStyles": false' in base
     assert '"allowEval": false' in base
+
+
+def test_request_values_arrive_without_nul_characters(app):
+    # PostgreSQL refuses a NUL in any text parameter: a hostile search term or username would be a 500.
+    with app.test_request_context("/dossiers/?q=Nguy%00%E1%BB%85n&q=b", method="POST",
+                                  data={"username": "can\x00bo", "state": ["a\x00", "b"]}):
+        from flask import request
+        assert request.args.getlist("q") == ["Nguyễn", "b"]
+        assert request.form["username"] == "canbo"
+        assert request.form.getlist("state") == ["a", "b"]
