@@ -4,6 +4,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.auth.models import Role, User
-from app.catalog.models import Procedure
+from app.catalog.models import Offering, OnlineKind, Procedure
 from app.extensions import db
 from app.units.models import Unit, UnitKind
 from app.worktime.deadlines import TimeUnit
@@ -95,6 +96,19 @@ def make_procedure(code: str, name: str | None = None, field: str = "Hộ tịch
     db.session.add(procedure)
     db.session.flush()
     return procedure
+
+
+def birth_registration_in_each_ward(world: "World", online_kind: OnlineKind = OnlineKind.PARTIAL) -> dict[int, Offering]:
+    """"Đăng ký khai sinh" offered by ward A and ward B, one working day each: ward id → offering."""
+    procedure = make_procedure("1.001193", "Đăng ký khai sinh", value=3)
+    offerings = {}
+    for ward in (world.ward_a, world.ward_b):
+        offerings[ward.id] = Offering(unit=ward, procedure=procedure, active_from=date(2024, 1, 1),
+                                      online_kind=online_kind)
+        offerings[ward.id].set_committed_time(Decimal(1), TimeUnit.WORKING_DAYS)
+    db.session.add_all(offerings.values())
+    db.session.flush()
+    return offerings
 
 
 @dataclass

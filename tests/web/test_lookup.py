@@ -3,22 +3,21 @@ the same answer for any wrong code or PIN, throttled, and the citizen's rating o
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from app import create_app
-from app.catalog.models import Offering, OnlineKind
+from app.catalog.models import OnlineKind
 from app.dossiers.lifecycle import DossierState
 from app.dossiers.operations import Applicant, Intake, register_dossier
 from app.extensions import db, limiter
 from app.lookup.models import DossierRating
 from app.stats.figures import satisfaction
-from app.worktime.deadlines import OfficeHours, TimeUnit
+from app.worktime.deadlines import OfficeHours
 from app.worktime.vietnam import build_calendar
 from config import TestConfig
-from conftest import make_procedure
+from conftest import birth_registration_in_each_ward
 
 NAME, ID_NUMBER, PHONE = "Lê Thị Bảo Ngọc", "001190054321", "0987654321"
 ADDRESS, EMAIL = "Số 12 ngõ Hòa Bình", "ngoc@example.vn"
@@ -26,14 +25,7 @@ ADDRESS, EMAIL = "Số 12 ngõ Hòa Bình", "ngoc@example.vn"
 
 @pytest.fixture
 def make_dossier(world):
-    procedure = make_procedure("1.001193", "Đăng ký khai sinh", value=3)
-    offerings = {}
-    for ward in (world.ward_a, world.ward_b):
-        offerings[ward.id] = Offering(unit=ward, procedure=procedure, active_from=date(2024, 1, 1),
-                                      online_kind=OnlineKind.NONE)
-        offerings[ward.id].set_committed_time(Decimal(1), TimeUnit.WORKING_DAYS)
-    db.session.add_all(offerings.values())
-    db.session.flush()
+    offerings = birth_registration_in_each_ward(world, OnlineKind.NONE)
 
     def make(ward=None, state=DossierState.RECEIVED):
         received_at = datetime(2026, 11, 16, 10, 0)

@@ -3,21 +3,19 @@ register) and the print buttons: their Vietnamese text read back, page sizes, re
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from io import BytesIO
 
 import openpyxl
 import pytest
 
-from app.catalog.models import Offering, OnlineKind
 from app.dossiers.lifecycle import Action
 from app.dossiers.models import Dossier
 from app.dossiers.operations import ActionInput, Applicant, Intake, ReceivedDocument, apply_action, register_dossier
 from app.extensions import db
-from app.worktime.deadlines import OfficeHours, TimeUnit
+from app.worktime.deadlines import OfficeHours
 from app.worktime.vietnam import build_calendar
-from conftest import make_procedure
+from conftest import birth_registration_in_each_ward
 
 PDFTOTEXT = "/usr/bin/pdftotext"
 PDFINFO = "/usr/bin/pdfinfo"
@@ -51,13 +49,7 @@ def paper_dossier(objects: dict, paper: str) -> Dossier:
 
 @pytest.fixture
 def offerings(world):
-    procedure = make_procedure("1.001193", "Đăng ký khai sinh", value=3)
-    result = {}
-    for ward in (world.ward_a, world.ward_b):
-        result[ward.id] = Offering(unit=ward, procedure=procedure, active_from=date(2024, 1, 1),
-                                   online_kind=OnlineKind.PARTIAL)
-        result[ward.id].set_committed_time(Decimal(1), TimeUnit.WORKING_DAYS)
-    db.session.add_all(result.values())
+    result = birth_registration_in_each_ward(world)
     db.session.commit()
     return result
 

@@ -2,19 +2,17 @@
 import re
 import shutil
 import subprocess
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 import pytest
 
-from app.catalog.models import Offering, OnlineKind
 from app.dossiers.models import CopyKind
 from app.dossiers.operations import Applicant, Intake, ReceivedDocument, register_dossier
 from app.extensions import db
 from app.reports.pdf import ForbiddenFetch, LocalFilesFetcher
-from app.worktime.deadlines import OfficeHours, TimeUnit
+from app.worktime.deadlines import OfficeHours
 from app.worktime.vietnam import build_calendar
-from conftest import make_procedure
+from conftest import birth_registration_in_each_ward
 
 PDFTOTEXT = "/usr/bin/pdftotext"
 PDFINFO = "/usr/bin/pdfinfo"
@@ -25,14 +23,7 @@ LONG_NAME = "Tôn Nữ Hoàng Thị Phương Thảo Nguyễn Huỳnh Ngọc Di�
 
 @pytest.fixture
 def make_dossier(world):
-    procedure = make_procedure("1.001193", "Đăng ký khai sinh", value=3)
-    offerings = {}
-    for ward in (world.ward_a, world.ward_b):
-        offerings[ward.id] = Offering(unit=ward, procedure=procedure, active_from=date(2024, 1, 1),
-                                      online_kind=OnlineKind.PARTIAL)
-        offerings[ward.id].set_committed_time(Decimal(1), TimeUnit.WORKING_DAYS)
-    db.session.add_all(offerings.values())
-    db.session.flush()
+    offerings = birth_registration_in_each_ward(world)
 
     def make(ward=None, received_at=datetime(2026, 11, 16, 10, 0), name="Nguyễn Thị Ánh", documents=None):
         offering = offerings[(ward or world.ward_a).id]
