@@ -1,4 +1,5 @@
 """HTML to PDF with WeasyPrint: the vendored Be Vietnam Pro font, loaded once per process, and local files only."""
+import threading
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -68,8 +69,17 @@ def _fonts() -> tuple[FontConfiguration, CSS]:
     return font_config, stylesheet
 
 
+# One rendering at a time per process. The font configuration (a Pango font map over fontconfig) is
+# shared by every rendering, and Pango/fontconfig are not safe to drive from several threads at once:
+# WeasyPrint users report crashes under threaded WSGI servers (Kozea/WeasyPrint#167, #684, #1402), and
+# our load test once lost a gthread worker to heap corruption. The cost is small: a paper takes
+# 0.1–0.5 s, and other threads keep answering pages meanwhile.
+_RENDER_LOCK = threading.Lock()
+
+
 def render_pdf(html: str) -> bytes:
     """The PDF of `html`; relative URLs in it resolve against app/static/ (e.g. `css/print.css`)."""
-    font_config, fonts_stylesheet = _fonts()
-    document = HTML(string=html, base_url=STATIC_URL, url_fetcher=LocalFilesFetcher())
-    return document.write_pdf(stylesheets=[fonts_stylesheet], font_config=font_config)
+    with _RENDER_LOCK:
+        font_config, fonts_stylesheet = _fonts()
+        document = HTML(string=html, base_url=STATIC_URL, url_fetcher=LocalFilesFetcher())
+        return document.write_pdf(stylesheets=[fonts_stylesheet], font_config=font_config)
