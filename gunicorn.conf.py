@@ -65,6 +65,13 @@ preload_app = False
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 proc_name = "motcua"
+# gunicorn 27's control socket defaults to one path per machine user (~/.gunicorn/gunicorn.ctl): a
+# second gunicorn on the same server (another unit's instance, a load test) would fight over it. Off
+# unless GUNICORN_CONTROL_SOCKET names a path for this instance.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+if not control_socket:
+    del control_socket
 # Both logs on standard output/error, for systemd's journal.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
