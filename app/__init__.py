@@ -1,4 +1,5 @@
 """Application factory: settings, extensions, blueprints, CLI commands, template helpers, error pages."""
+import errno
 from contextlib import suppress
 
 from flask import Flask, render_template, request
@@ -128,6 +129,21 @@ def _register_error_pages(app: Flask) -> None:
 
     for status in messages:
         app.register_error_handler(status, make_handler(status))
+
+    def disk_full_or_other_os_error(error: OSError):
+        db.session.rollback()
+        if error.errno != errno.ENOSPC:
+            app.logger.exception("Lỗi hệ điều hành khi xử lý %s %s", request.method, request.path)
+            return render_template("errors/error.html", status=500, title=messages[500][0],
+                                   message=messages[500][1]), 500
+        # An export or a backup that cannot be written: say so, so that someone frees the disk.
+        app.logger.error("Đĩa đầy khi xử lý %s %s: %s", request.method, request.path, error)
+        return render_template(
+            "errors/error.html", status=507, title="Máy chủ hết chỗ lưu",
+            message="Đĩa của máy chủ đã đầy nên tệp chưa được tạo. Dữ liệu đã lưu không thay đổi. "
+                    "Vui lòng báo bộ phận kỹ thuật giải phóng dung lượng rồi thử lại."), 507
+
+    app.register_error_handler(OSError, disk_full_or_other_os_error)
     _register_database_unavailable(app)
 
 

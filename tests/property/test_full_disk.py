@@ -54,9 +54,9 @@ def test_a_full_disk_while_the_figures_are_exported_answers_a_vietnamese_error_p
     before = database_contents()
     response = client.get(f"/units/{dossiers.city.id}/figures.{file_format}?period=year&year=2026")
     page = response.get_data(as_text=True)
-    assert response.status_code in (500, 503)
+    assert response.status_code == 507
     assert "Traceback" not in page and "OSError" not in page
-    assert "Lỗi hệ thống" in page or "đĩa" in page
+    assert "Máy chủ hết chỗ lưu" in page and "Đĩa của máy chủ đã đầy" in page
     assert database_contents() == before
 
 
@@ -66,7 +66,7 @@ def test_a_full_disk_while_a_workbook_is_saved_answers_a_vietnamese_error_page(s
     monkeypatch.setattr(openpyxl.Workbook, "save", _disk_full)
     before = database_contents()
     response = client.get(f"/units/{dossiers.city.id}/comparison.xlsx?period=year&year=2026")
-    assert response.status_code in (500, 503)
+    assert response.status_code == 507
     assert "Traceback" not in response.get_data(as_text=True)
     assert database_contents() == before
 
