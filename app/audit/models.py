@@ -23,6 +23,7 @@ class AuditKind(StrEnum):
     DOSSIER_CREATED = "dossier_created"
     DOSSIER_CHANGED = "dossier_changed"
     EXPORT = "export"
+    IMPORT = "import"
     USER_CHANGED = "user_changed"
 
     @property
@@ -37,6 +38,7 @@ KIND_LABELS = {
     AuditKind.DOSSIER_CREATED: "Tiếp nhận hồ sơ",
     AuditKind.DOSSIER_CHANGED: "Thao tác trên hồ sơ",
     AuditKind.EXPORT: "Tải xuống tệp",
+    AuditKind.IMPORT: "Nhập sổ theo dõi hồ sơ",
     AuditKind.USER_CHANGED: "Thay đổi tài khoản",
 }
 
@@ -47,7 +49,7 @@ class AppendOnlyViolation(RuntimeError):
 
 class AuditEntry(db.Model):
     """One thing a person did: signed in (or failed to), signed out, registered or changed a dossier,
-    downloaded a file, changed an account.
+    downloaded a file, imported a register from the command line, changed an account.
 
     Append-only: the app writes a row once and never updates or deletes it — an audit log that its
     subjects could edit would prove nothing. The ORM refuses both (see the listeners below); only a

@@ -163,7 +163,8 @@ def print_dossier_summary(summary: Summary) -> None:
         click.echo(f"  {resolution.label:<22} {format_number(count):>7}  "
                    f"({format_percent(count, resolved)} số đã giải quyết)")
     click.echo(f"  Có yêu cầu bổ sung: {format_number(summary.with_supplement)}; "
-               f"có phiếu xin lỗi: {format_number(summary.with_apology)}")
+               f"có phiếu xin lỗi: {format_number(summary.with_apology)}; "
+               f"người dân đã đánh giá: {format_number(summary.rated)}")
 
 
 def print_demo_logins() -> None:

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from app.audit.recording import simulated_history
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.dossiers.lifecycle import Action, DossierState
@@ -24,6 +25,7 @@ from app.dossiers.ontime import Resolution
 from app.dossiers.operations import (ActionInput, Applicant, Intake, ReceivedDocument, apply_action,
                                      preview_due_at, register_dossier)
 from app.extensions import db
+from app.lookup.models import DossierRating, Rating
 from app.units.models import Unit, UnitKind
 from app.vntext import fold
 from app.worktime.clock import calendar_for
@@ -160,6 +162,15 @@ RETURN_NOTES = {
     ChannelKind.POST: "Gửi kết quả qua dịch vụ bưu chính công ích",
     ChannelKind.ONLINE: "Trả kết quả điện tử trên Cổng Dịch vụ công",
 }
+# Citizens who rate the service on the public lookup page after collecting their result: a minority, and
+# the ones whose result came late are less often satisfied. Weights: satisfied, acceptable, dissatisfied.
+RATING_SHARE = 0.3
+RATING_WEIGHTS = {"on_time": (0.86, 0.11, 0.03), "late": (0.35, 0.35, 0.30)}
+RATING_COMMENTS = {
+    Rating.SATISFIED: ("Cán bộ hướng dẫn nhiệt tình, chu đáo", "Nhận kết quả sớm hơn ngày hẹn", "Thủ tục nhanh gọn"),
+    Rating.ACCEPTABLE: ("Phải chờ lâu ở quầy tiếp nhận", "Nên hướng dẫn rõ hơn giấy tờ cần mang theo"),
+    Rating.DISSATISFIED: ("Trả kết quả chậm so với ngày hẹn", "Phải đi lại nhiều lần mới nộp đủ hồ sơ"),
+}
 
 # Dossiers of the last days kept open in each list of the desk's home page, per ward, so that
 # every list shows something on the first run whatever the random draws gave.
@@ -177,6 +188,7 @@ class Summary:
     resolutions: Counter = field(default_factory=Counter)
     with_supplement: int = 0
     with_apology: int = 0
+    rated: int = 0
 
     def add(self, dossier: Dossier) -> None:
         self.dossiers += 1
@@ -234,8 +246,9 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
     batch: list[Dossier] = []
     day = _months_before(today, months)
     # Numbers come from the counter table, not from pending rows: nothing needs flushing until the
-    # batch is written, and then every table's rows go in a few multi-row INSERTs.
-    with db.session.no_autoflush:
+    # batch is written, and then every table's rows go in a few multi-row INSERTs. The audit log gets
+    # its entry per event as for any dossier change, stamped at the simulated time of the event.
+    with simulated_history(db.session), db.session.no_autoflush:
         while day < today:
             for desk in desks:
                 if not desk.calendar.is_working_day(day):
@@ -253,6 +266,7 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
                         _write(batch)
             day += timedelta(days=1)
         _write(batch)
+    summary.rated = life.rated
     return summary
 
 
@@ -406,6 +420,7 @@ class _Life:
 
     def __init__(self, rng: random.Random, cutoff: datetime, today: date):
         self.rng, self.cutoff, self.today = rng, cutoff, today
+        self.rated = 0
 
     def choose_offering(self, desk: _Desk, received_at: datetime) -> Offering:
         """The procedure of the next dossier: the desk's usual mix, except that in the last days, while a desk
@@ -604,7 +619,27 @@ class _Life:
             base = max(finished_at, dossier.due_at) if rng.random() < 0.5 else finished_at
             days = rng.choices((0, 1, 2, 3, 5, 10), (35, 30, 15, 8, 8, 4))[0]
             returned_at = self._later(base, days * _DAY + rng.uniform(5, 240))
-        self._act(returned_at, Action.RETURN_RESULT, note=RETURN_NOTES[ChannelKind(dossier.channel)])
+        if self._act(returned_at, Action.RETURN_RESULT, note=RETURN_NOTES[ChannelKind(dossier.channel)]):
+            self._rate()
+
+    def _rate(self) -> None:
+        """Perhaps the citizen's rating on the lookup page, within three days of collecting the result.
+
+        Drawn from a generator seeded by the dossier's code, not from the shared one, so that adding
+        ratings left every other draw of the demo (and the figures tests read from it) as it was.
+        """
+        dossier = self.dossier
+        rng = random.Random(dossier.code)
+        if rng.random() >= RATING_SHARE:
+            return
+        rated_at = (self.last + timedelta(minutes=rng.uniform(10, 3 * 24 * 60))).replace(second=0, microsecond=0)
+        if rated_at >= self.cutoff:
+            return
+        late = dossier.resolution == Resolution.LATE
+        rating = rng.choices(list(Rating), RATING_WEIGHTS["late" if late else "on_time"])[0]
+        comment = rng.choice(RATING_COMMENTS[rating]) if rng.random() < 0.25 else ""
+        db.session.add(DossierRating(dossier=dossier, rating=rating, comment=comment, rated_at=rated_at))
+        self.rated += 1
 
     def _start_of_day(self, moment: datetime) -> datetime:
         return datetime.combine(moment.date(), self.desk.calendar.office_hours.periods[0][0])

@@ -20,7 +20,7 @@ Decisions the file format leaves open:
 import bisect
 import csv
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -33,6 +33,7 @@ from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from app.audit.recording import record_register_import
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.dossiers.lifecycle import Action, DossierState, next_state
 from app.dossiers.models import (Apology, Dossier, DossierCounter, DossierEvent, Outcome, SupplementPeriod,
@@ -545,6 +546,8 @@ def import_register(path: str | Path, now: datetime, default_rule: str) -> Regis
         _raise_counters(raises)
         _assign_codes(blanks)
         _insert(new_rows, path.name, now)
+        for unit_id, created in sorted(Counter(row.unit.id for row in new_rows).items()):
+            record_register_import(unit_id, path.name, created)
         db.session.commit()
     except Exception:
         db.session.rollback()

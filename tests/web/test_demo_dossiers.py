@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.audit.models import AuditEntry
 from app.auth.models import Role
 from app.catalog.models import ChannelKind
 from app.demo.cli import load_demo
@@ -18,6 +19,8 @@ from app.dossiers.models import Dossier
 from app.dossiers.ontime import Resolution
 from app.dossiers.queries import DESK_LISTS, DeskClock, desk_list_condition
 from app.extensions import db
+from app.lookup.models import DossierRating, Rating
+from app.stats.figures import satisfaction
 from app.units.models import Unit, UnitKind
 from app.worktime.clock import calendar_for
 from app.worktime.deadlines import TimeUnit, due_at, working_time_between
@@ -86,6 +89,31 @@ def test_the_demo_dossiers_are_what_the_desk_would_have_recorded(app):
     assert one.due_at == due_at(calendars[one.unit_id], one.received_at, one.time_value, TimeUnit.WORKING_DAYS)
 
 
+def test_some_citizens_rate_their_returned_dossiers_after_collecting_the_result(app):
+    wards, summary, dossiers = _make_demo()
+    ratings = db.session.scalars(select(DossierRating).options(selectinload(DossierRating.dossier))).all()
+    assert summary.rated == len(ratings) > 0
+    assert {rating.rating for rating in ratings} == {r.value for r in Rating}
+    present = datetime.combine(TODAY, time())
+    for rating in ratings:
+        dossier = rating.dossier
+        assert dossier.state == DossierState.RETURNED
+        returned_at = next(e.at for e in dossier.events if e.action == "return_result")
+        assert returned_at < rating.rated_at < present
+    # The engine counts them for the unit above the wards, over the whole demo.
+    city = wards[0].parent
+    figures = satisfaction(city, date(2026, 1, 1), TODAY)
+    assert figures["rated"] == len(ratings)
+    assert figures["satisfied"] == sum(rating.rating == Rating.SATISFIED for rating in ratings)
+
+
+def test_the_demo_writes_its_audit_log_at_the_simulated_times_of_the_events(app):
+    _, _, dossiers = _make_demo(dossiers_per_day=1, months=1)
+    logged = Counter(db.session.execute(select(AuditEntry.target, AuditEntry.at, AuditEntry.user_id)).all())
+    happened = Counter((d.code, e.at, e.actor_id) for d in dossiers for e in d.events)
+    assert logged == happened and logged
+
+
 def test_the_demo_applicants_look_like_vietnamese_citizens_of_the_ward(app):
     _, _, dossiers = _make_demo(dossiers_per_day=2, months=1)
     for dossier in dossiers:
@@ -118,7 +146,7 @@ def test_the_same_seed_makes_the_same_dossiers(app):
 
     _make_demo(seed=11, dossiers_per_day=1, months=1)
     first = fingerprint()
-    for table in ("dossier_events", "supplement_periods", "apologies", "dossier_documents", "dossiers",
+    for table in ("dossier_ratings", "dossier_events", "supplement_periods", "apologies", "dossier_documents", "dossiers",
                   "dossier_counters"):
         db.session.execute(db.metadata.tables[table].delete())
     db.session.commit()

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEntry, AuditKind
 from app.catalog.models import Offering, OnlineKind, Procedure, SupplementRule
 from app.dossiers.cli import dossiers_cli
 from app.dossiers.lifecycle import DossierState
@@ -244,6 +245,19 @@ def test_reimporting_the_same_register_changes_nothing(app, register, tmp_path):
 
     assert import_file(path) == {"created": 0, "unchanged": 7, "codes_assigned": 0}
     assert database_contents() == before
+
+
+def test_an_import_leaves_one_audit_entry_per_unit_naming_the_file_and_the_command_line(app, register, tmp_path):
+    path = write_csv(tmp_path, GOOD)
+    import_file(path)
+    import_file(path)  # the second time adds nothing, and logs nothing
+
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.kind == AuditKind.IMPORT)
+                                 .order_by(AuditEntry.unit_id)).all()
+    assert [(entry.unit_id, entry.target, entry.detail) for entry in entries] == sorted([
+        (register.ward_a.id, "register.csv", "Thêm 6 hồ sơ từ sổ theo dõi hồ sơ"),
+        (register.ward_b.id, "register.csv", "Thêm 1 hồ sơ từ sổ theo dõi hồ sơ")])
+    assert all(entry.username.startswith("dòng lệnh (") and entry.user_id is None for entry in entries)
 
 
 def test_blank_codes_are_numbered_in_receipt_order_after_the_given_ones_and_the_counters_follow(
