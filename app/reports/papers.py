@@ -2,9 +2,9 @@
 
 Pure logic. Before 1 Jul 2025 the desk's forms are those of Circular 01/2018/TT-VPCP, numbered
 Mẫu số 01–06 (receipt, supplement request, refusal, apology, control slip, register). From 1 Jul
-2025 Circular 03/2025/TT-VPCP (with Decree 118/2025/NĐ-CP) gives seven forms, the six above and
-the notice of stopping (DOMAIN.md "Legal regime"); their numbers are not encoded here because we
-could not check them against the circular's text, so the line names the form and the circular.
+2025 Circular 03/2025/TT-VPCP (with Decree 118/2025/NĐ-CP), appendix I, gives seven forms, Mẫu số
+01–07: the six above with the notice of stopping as 05, so the control slip is 06 and the register
+07 (DOMAIN.md "Legal regime").
 """
 from enum import StrEnum
 
@@ -47,6 +47,19 @@ OLD_FORM_NUMBERS = {
 }
 
 
+# Circular 03/2025/TT-VPCP, appendix I: 01 receipt, 02 supplement request, 03 refusal, 04 apology and
+# extension request, 05 notice of stopping, 06 control slip, 07 register.
+NEW_FORM_NUMBERS = {
+    Paper.RECEIPT: "01",
+    Paper.SUPPLEMENT: "02",
+    Paper.REFUSAL: "03",
+    Paper.APOLOGY: "04",
+    Paper.STOPPING: "05",
+    Paper.CONTROL: "06",
+    Paper.REGISTER: "07",
+}
+
+
 class NoSuchForm(ValueError):
     """The paper has no form under that regime (the notice of stopping before 1 Jul 2025)."""
 
@@ -58,7 +71,7 @@ def has_form(paper: Paper, new_regime: bool) -> bool:
 def legal_basis(paper: Paper, new_regime: bool) -> str:
     """The line printed above the title: which form of which circular the paper follows."""
     if new_regime:
-        return f"Mẫu {paper.title} ban hành kèm theo {NEW_CIRCULAR}"
+        return f"Mẫu số {NEW_FORM_NUMBERS[paper]} ban hành kèm theo {NEW_CIRCULAR}"
     if paper not in OLD_FORM_NUMBERS:
         raise NoSuchForm(f"{paper.title} không có mẫu theo {OLD_CIRCULAR}")
     return f"Mẫu số {OLD_FORM_NUMBERS[paper]} ban hành kèm theo {OLD_CIRCULAR}"
@@ -74,7 +87,7 @@ def register_legal_basis(starts_new: bool, ends_new: bool) -> str:
     if not ends_new:
         return legal_basis(Paper.REGISTER, False)
     return (f"{legal_basis(Paper.REGISTER, False)} (hồ sơ tiếp nhận trước ngày 01/07/2025); "
-            f"mẫu {Paper.REGISTER.title.lower()} theo {NEW_CIRCULAR} (từ ngày 01/07/2025)")
+            f"mẫu số {NEW_FORM_NUMBERS[Paper.REGISTER]} theo {NEW_CIRCULAR} (từ ngày 01/07/2025)")
 
 
 def register_book_number(code: str) -> tuple[str, str]:

@@ -136,8 +136,13 @@ def test_a_dossier_without_events_has_no_rows():
     (Paper.APOLOGY, False, "Mẫu số 04 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"),
     (Paper.CONTROL, False, "Mẫu số 05 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"),
     (Paper.REGISTER, False, "Mẫu số 06 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"),
-    (Paper.RECEIPT, True, "Mẫu Giấy tiếp nhận hồ sơ và hẹn trả kết quả ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
-    (Paper.STOPPING, True, "Mẫu Thông báo dừng xử lý hồ sơ ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
+    (Paper.RECEIPT, True, "Mẫu số 01 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
+    (Paper.SUPPLEMENT, True, "Mẫu số 02 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
+    (Paper.REFUSAL, True, "Mẫu số 03 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
+    (Paper.APOLOGY, True, "Mẫu số 04 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
+    (Paper.STOPPING, True, "Mẫu số 05 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
+    (Paper.CONTROL, True, "Mẫu số 06 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
+    (Paper.REGISTER, True, "Mẫu số 07 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
 ])
 def test_each_paper_names_the_form_of_its_regime(paper, new_regime, line):
     assert legal_basis(paper, new_regime) == line
@@ -174,6 +179,6 @@ def test_a_code_of_another_shape_has_no_register_number():
 
 def test_a_register_across_1_july_2025_names_both_forms():
     assert register_legal_basis(False, False) == "Mẫu số 06 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"
-    assert register_legal_basis(True, True) == "Mẫu Sổ theo dõi hồ sơ ban hành kèm theo Thông tư số 03/2025/TT-VPCP"
+    assert register_legal_basis(True, True) == "Mẫu số 07 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"
     both = register_legal_basis(False, True)
     assert "01/2018/TT-VPCP" in both and "03/2025/TT-VPCP" in both

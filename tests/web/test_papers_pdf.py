@@ -117,7 +117,7 @@ def test_the_supplement_slip_says_what_is_missing_why_whom_to_contact_and_the_da
                   "Giấy chứng sinh bản chính: bản nộp là bản sao không chứng thực",
                   "Công chức Tư pháp - Hộ tịch", "Nguyễn Thị Một Cửa", "NGƯỜI HƯỚNG DẪN",
                   "09:00 ngày 17/11/2026", "10:00 ngày 17/11/2026",  # requested at; due before the request
-                  "không tính vào thời hạn giải quyết", f"Mẫu Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ ban hành kèm theo "
+                  "không tính vào thời hạn giải quyết", f"Mẫu số 02 ban hành kèm theo "
                   f"Thông tư số {NEW_LINE}"):
         assert words in text, words
     assert "Hạn trả kết quả mới" not in text  # nothing received yet
@@ -211,7 +211,7 @@ def test_the_notice_of_stopping_exists_under_the_new_regime_only(client, world, 
     text = flat(pdf_text(pdf, tmp_path))
     for words in ("THÔNG BÁO", "Về việc dừng xử lý hồ sơ", new.code, "Người nộp hồ sơ đã chết",
                   "kể từ 11:00 ngày 01/07/2025",
-                  f"Mẫu Thông báo dừng xử lý hồ sơ ban hành kèm theo Thông tư số {NEW_LINE}"):
+                  f"Mẫu số 05 ban hành kèm theo Thông tư số {NEW_LINE}"):
         assert words in text, words
     assert client.get(f"/dossiers/{old.id}/stopping.pdf").status_code == 404
     assert client.get(f"/dossiers/{make_dossier().id}/stopping.pdf").status_code == 404  # not stopped
@@ -248,7 +248,7 @@ def test_the_control_slip_has_a_row_per_hand_off_early_on_time_and_late(client, 
 
 @pytest.mark.parametrize("received_at, line, absent", [
     (datetime(2025, 6, 30, 16, 0), f"Mẫu số 05 ban hành kèm theo Thông tư số {OLD_LINE}", NEW_LINE),
-    (datetime(2025, 7, 1, 8, 0), f"Mẫu Phiếu kiểm soát quá trình giải quyết hồ sơ ban hành kèm theo Thông tư số {NEW_LINE}",
+    (datetime(2025, 7, 1, 8, 0), f"Mẫu số 06 ban hành kèm theo Thông tư số {NEW_LINE}",
      OLD_LINE),
 ])
 @needs_poppler
@@ -349,7 +349,7 @@ def test_the_register_lists_the_units_dossiers_of_the_range_on_a4_landscape_page
     for words in ("SỔ THEO DÕI HỒ SƠ", "Hồ sơ tiếp nhận từ ngày 02/11/2026 đến ngày 06/11/2026", "Tổng số: 50 hồ sơ",
                   "Quyển số: 2026", "Trần Văn Bố (nhận thay)", "Không đủ điều kiện", "Từ chối (quá hạn)",
                   "Tên thủ tục hành chính", "Người nhận kết quả / ghi chú",
-                  f"Mẫu Sổ theo dõi hồ sơ ban hành kèm theo Thông tư số {NEW_LINE}"):
+                  f"Mẫu số 07 ban hành kèm theo Thông tư số {NEW_LINE}"):
         assert words in text, words
     for dossier in register_world:
         assert dossier.code in text.replace(" ", ""), dossier.code
@@ -383,9 +383,9 @@ def test_the_register_xlsx_holds_the_same_rows(client, world, login_as, register
 
 @pytest.mark.parametrize("first_day, last_day, expected", [
     ("01/06/2025", "30/06/2025", f"Mẫu số 06 ban hành kèm theo Thông tư số {OLD_LINE}"),
-    ("01/07/2025", "31/07/2025", f"Mẫu Sổ theo dõi hồ sơ ban hành kèm theo Thông tư số {NEW_LINE}"),
+    ("01/07/2025", "31/07/2025", f"Mẫu số 07 ban hành kèm theo Thông tư số {NEW_LINE}"),
     ("15/06/2025", "15/07/2025", f"Mẫu số 06 ban hành kèm theo Thông tư số {OLD_LINE} (hồ sơ tiếp nhận trước ngày "
-                                 f"01/07/2025); mẫu sổ theo dõi hồ sơ theo Thông tư số {NEW_LINE} (từ ngày 01/07/2025)"),
+                                 f"01/07/2025); mẫu số 07 theo Thông tư số {NEW_LINE} (từ ngày 01/07/2025)"),
 ])
 @needs_poppler
 def test_the_registers_form_follows_the_regime_of_its_range(client, world, login_as, make_dossier, tmp_path,
