@@ -45,9 +45,11 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         # into gunicorn's bare 500 page: errors in teardown bypass the error handlers.
         try:
             db.session.remove()
-        except SQLAlchemyError:
+        except SQLAlchemyError as cut:
             db.session.registry.clear()
-            app.logger.warning("Kết nối cơ sở dữ liệu bị ngắt khi kết thúc yêu cầu", exc_info=True)
+            # Expected while the database restarts, and the answer has gone out: one line, no stack.
+            app.logger.warning("Kết nối cơ sở dữ liệu bị ngắt khi kết thúc yêu cầu: %s",
+                               getattr(cut, "orig", None) or cut)
     migrate.init_app(app, db)
     csrf.init_app(app)
     login_manager.init_app(app)

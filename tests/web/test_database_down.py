@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from app import create_app
@@ -101,3 +102,24 @@ def test_the_app_reconnects_by_itself_after_postgresql_drops_its_connections(app
     outside.dispose()
     assert ended >= 1
     assert client.get("/").status_code == 200
+
+
+def test_a_connection_cut_as_the_request_ends_is_one_line_in_the_log_not_an_error(app, monkeypatch, caplog):
+    """The teardown of each request's app context closes the session; when PostgreSQL cuts the
+    connection just then, the answer has gone out already: a warning without a stack, no exception."""
+    remove = db.session.remove
+    calls = []
+
+    def cut_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+        remove()
+
+    monkeypatch.setattr(db.session, "remove", cut_once)
+    with app.app_context():  # a request's own context, torn down at its end
+        pass
+
+    assert calls
+    [warning] = [record for record in caplog.records if "bị ngắt khi kết thúc" in record.getMessage()]
+    assert "terminating connection" in warning.getMessage() and warning.exc_info is None
