@@ -10,7 +10,8 @@ from app.catalog.models import Procedure
 from app.dossiers.lifecycle import OPEN_STATES, DossierState
 from app.dossiers.models import Dossier
 from app.extensions import db
-from app.units.scope import visible
+from app.units.models import Unit
+from app.units.scope import subtree_unit_ids, visible
 from app.vntext import fold
 from app.worktime.deadlines import WorkingCalendar
 
@@ -79,7 +80,8 @@ class SearchFilters:
     received_to: date | None = None  # inclusive
     desk_list: str = ""
     sort: str = "received_desc"
-    own_unit_code: str = ""  # the searcher's unit, to complete a code typed without its agency part
+    own_unit_code: str = ""  # the ward searched in, to complete a code typed without its agency part
+    unit: Unit | None = None  # an officer's choice of one unit below theirs (and its subtree)
 
 
 ID_NUMBER = re.compile(r"\d{12}")
@@ -113,6 +115,8 @@ def _filtered(stmt: Select, filters: SearchFilters, clock: DeskClock) -> Select:
     """`stmt` limited to the visible dossiers matching the filters; the text matches code, ID number,
     phone or name."""
     stmt = visible(stmt, Dossier.unit_id)
+    if filters.unit is not None:
+        stmt = stmt.where(Dossier.unit_id.in_(subtree_unit_ids(filters.unit)))
     if filters.q.strip():
         stmt = stmt.where(_text_condition(filters.q.strip(), filters.own_unit_code))
     if filters.state:

@@ -23,8 +23,8 @@ from app.importing import parse_day
 from app.reports.links import print_links
 from app.reports.papers import PAPER_AFTER_ACTION, Paper
 from app.htmx import is_fragment_request, render_page_or_fragment
-from app.units.models import Unit
-from app.units.scope import get_visible_or_404
+from app.units.models import Unit, UnitKind
+from app.units.scope import get_visible_or_404, visible_units
 from app.vntext import fold
 from app.worktime.clock import calendar_for, local_now
 from app.worktime.deadlines import working_time_between
@@ -260,7 +260,9 @@ def act(dossier_id: int):
 @login_required
 def search():
     now = local_now()
-    filters = _filters_from_request()
+    # An officer of a district or the city narrows the search to one unit below them; a ward has none.
+    units = db.session.scalars(visible_units()).all() if current_user.unit.kind != UnitKind.WARD else []
+    filters = _filters_from_request(units)
     clock = DeskClock.at(now, calendar_for(current_user.unit))
     page = db.paginate(dossier_search(filters, clock), per_page=current_app.config["ITEMS_PER_PAGE"],
                        error_out=False, count=False)
@@ -275,11 +277,13 @@ def search():
     return render_page_or_fragment(
         "dossiers/search.html", "dossiers/_rows.html", page=page, filters=filters, args=args,
         procedures=procedures, fields=fields, states=list(DossierState), channels=list(ChannelKind),
-        sorts=SORT_LABELS, desk_lists=DESK_LISTS, now=now, is_fragment=is_fragment_request(),
+        sorts=SORT_LABELS, desk_lists=DESK_LISTS, units=units, now=now, is_fragment=is_fragment_request(),
     )
 
 
-def _filters_from_request() -> SearchFilters:
+def _filters_from_request(units: list[Unit]) -> SearchFilters:
+    """The search's filters from the query string; `units` are those the user may narrow it to (a unit id
+    outside them, typed into the URL, is ignored like any other unknown value)."""
     def day(name):
         try:
             return parse_day(request.args.get(name, "").strip()) if request.args.get(name) else None
@@ -288,6 +292,9 @@ def _filters_from_request() -> SearchFilters:
 
     state = request.args.get("state", "")
     channel = request.args.get("channel", "")
+    unit_id = request.args.get("unit_id", type=int)
+    unit = next((unit for unit in units if unit.id == unit_id), None)
+    searched = unit or current_user.unit
     return SearchFilters(
         q=request.args.get("q", "")[:100],
         state=state if state in {s.value for s in DossierState} else "",
@@ -298,5 +305,6 @@ def _filters_from_request() -> SearchFilters:
         received_to=day("to"),
         desk_list=request.args.get("list", "") if request.args.get("list", "") in DESK_LISTS else "",
         sort=request.args.get("sort", "received_desc") if request.args.get("sort") in SORT_LABELS else "received_desc",
-        own_unit_code=current_user.unit.code if current_user.unit.kind == "ward" else "",
+        own_unit_code=searched.code if searched.kind == UnitKind.WARD else "",
+        unit=unit,
     )

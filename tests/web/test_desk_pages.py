@@ -213,3 +213,42 @@ def test_a_ten_thousandth_dossier_in_a_day_is_refused_with_a_message_not_an_erro
     assert response.status_code == 422
     assert "hết số thứ tự 0001–9999" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
+
+
+def test_an_officer_narrows_the_search_to_one_unit_below_them(client, world, login_as, desk):
+    offering_b = Offering(unit=world.ward_b, procedure=desk["khai_sinh"].procedure, active_from=date(2024, 1, 1),
+                          online_kind=OnlineKind.PARTIAL)
+    offering_b.set_committed_time(Decimal(1), TimeUnit.WORKING_DAYS)
+    db.session.add(offering_b)
+    db.session.commit()
+    login_as(world.user("clerk", "a"))
+    in_a = register(client, desk)
+    login_as(world.user("clerk", "b"))
+    client.post("/dossiers/new", data=intake_form(offering_b))
+    in_b = db.session.scalar(select(Dossier).order_by(Dossier.id.desc()))
+    login_as(world.users["officer_city"])
+
+    page = client.get("/dossiers/").get_data(as_text=True)
+    assert 'id="unit_id"' in page and world.ward_a.name in page and world.district.name in page
+    assert in_a.code in page and in_b.code in page
+    for unit, shown, hidden in ((world.ward_b, in_b, in_a), (world.district, in_a, in_b)):
+        rows = client.get("/dossiers/", query_string={"unit_id": unit.id},
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert shown.code in rows and hidden.code not in rows
+        assert "<th>Đơn vị</th>" in rows and f"<td>{shown.unit.name}</td>" in rows
+    # With a ward chosen, the code read off a receipt without its agency part finds the dossier.
+    tail = in_b.code.split("-", 1)[1]
+    rows = client.get("/dossiers/", query_string={"unit_id": world.ward_b.id, "q": tail}).get_data(as_text=True)
+    assert in_b.code in rows
+
+    # A district officer is offered only the units below them; another unit's id changes nothing.
+    login_as(world.users["officer_district"])
+    page = client.get("/dossiers/", query_string={"unit_id": world.ward_b.id}).get_data(as_text=True)
+    assert world.ward_a.name in page and world.ward_b.name not in page
+    assert in_a.code in page and in_b.code not in page
+
+
+def test_a_ward_clerk_has_no_unit_filter(client, world, login_as, desk):
+    login_as(world.user("clerk", "a"))
+    page = client.get("/dossiers/").get_data(as_text=True)
+    assert 'id="unit_id"' not in page and "<th>Đơn vị</th>" not in page
