@@ -41,6 +41,8 @@ STATE_LABELS = {
 }
 
 OPEN_STATES = frozenset({DossierState.RECEIVED, DossierState.IN_PROGRESS, DossierState.AWAITING_SUPPLEMENT})
+# Open states whose clock runs; awaiting a supplement stops it (DOMAIN.md "While the clock is stopped").
+CLOCK_RUNNING_STATES = frozenset({DossierState.RECEIVED, DossierState.IN_PROGRESS})
 
 
 class Action(StrEnum):

@@ -3,16 +3,18 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.catalog.models import Procedure
-from app.dossiers.lifecycle import OPEN_STATES, DossierState
-from app.dossiers.models import Dossier
+from app.dossiers.lifecycle import CLOCK_RUNNING_STATES, OPEN_STATES, DossierState
+from app.dossiers.models import Dossier, SupplementPeriod
+from app.dossiers.ontime import Deadline, deadline_at
 from app.extensions import db
 from app.units.models import Unit
 from app.units.scope import subtree_unit_ids, visible
 from app.vntext import fold
+from app.worktime.clock import calendar_for
 from app.worktime.deadlines import WorkingCalendar
 
 DESK_LISTS = {
@@ -39,16 +41,48 @@ class DeskClock:
         return cls(now, tomorrow, datetime.combine(next_day + timedelta(days=1), time()))
 
 
+def clock_stopped_at():
+    """When the clock of the dossier awaiting a supplement stopped: its pending request (a correlated
+    scalar subquery over `supplement_periods`, the one record of pauses)."""
+    return (select(func.max(SupplementPeriod.requested_at))
+            .where(SupplementPeriod.dossier_id == Dossier.id, SupplementPeriod.received_at.is_(None))
+            .scalar_subquery())
+
+
 def desk_list_condition(name: str, clock: DeskClock):
-    """The WHERE clause of one of the desk's lists."""
-    is_open = Dossier.state.in_(OPEN_STATES)
+    """The WHERE clause of one of the desk's lists.
+
+    A dossier awaiting a supplement has its clock stopped: it is never due today or next, and is
+    overdue only if its due time had passed before the request (`ontime.is_overdue`). The pause's
+    start is looked up only for those dossiers, so the running ones keep their index range."""
+    runs = Dossier.state.in_(CLOCK_RUNNING_STATES)
+    paused = Dossier.state == DossierState.AWAITING_SUPPLEMENT
     return {
-        "overdue": and_(is_open, Dossier.due_at < clock.now),
-        "due_today": and_(is_open, Dossier.due_at >= clock.now, Dossier.due_at < clock.end_of_today),
-        "due_next": and_(is_open, Dossier.due_at >= clock.end_of_today, Dossier.due_at < clock.end_of_next_working_day),
-        "awaiting_supplement": Dossier.state == DossierState.AWAITING_SUPPLEMENT,
+        "overdue": or_(and_(runs, Dossier.due_at < clock.now),
+                       and_(paused, Dossier.due_at < clock_stopped_at())),
+        "due_today": and_(runs, Dossier.due_at >= clock.now, Dossier.due_at < clock.end_of_today),
+        "due_next": and_(runs, Dossier.due_at >= clock.end_of_today, Dossier.due_at < clock.end_of_next_working_day),
+        "awaiting_supplement": paused,
         "ready_to_return": Dossier.state == DossierState.FINISHED,
     }[name]
+
+
+def deadlines_of(dossiers: list[Dossier], now: datetime) -> dict[int, Deadline]:
+    """Where each open dossier stands against its due time at `now`, by id: one query for the pauses
+    of those awaiting a supplement, each unit's own calendar."""
+    open_ones = [dossier for dossier in dossiers if DossierState(dossier.state).is_open]
+    paused_ids = [dossier.id for dossier in open_ones if dossier.state == DossierState.AWAITING_SUPPLEMENT]
+    stopped = dict(db.session.execute(
+        select(SupplementPeriod.dossier_id, func.max(SupplementPeriod.requested_at))
+        .where(SupplementPeriod.dossier_id.in_(paused_ids), SupplementPeriod.received_at.is_(None))
+        .group_by(SupplementPeriod.dossier_id)).all()) if paused_ids else {}
+    calendars: dict[int, WorkingCalendar] = {}
+    deadlines = {}
+    for dossier in open_ones:
+        if dossier.unit_id not in calendars:
+            calendars[dossier.unit_id] = calendar_for(dossier.unit)
+        deadlines[dossier.id] = deadline_at(calendars[dossier.unit_id], now, dossier.due_at, stopped.get(dossier.id))
+    return deadlines
 
 
 def desk_counts(clock: DeskClock) -> dict[str, int]:

@@ -16,7 +16,8 @@ from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.numbering import DailyNumbersExhausted
 from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier, apply_action,
                                      events_since, preview_due_at, register_dossier)
-from app.dossiers.queries import DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, dossier_count, dossier_search
+from app.dossiers.queries import (DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, deadlines_of, dossier_count,
+                                  dossier_search)
 from app.extensions import db
 from app.forms_vi import options
 from app.importing import parse_day
@@ -27,7 +28,6 @@ from app.units.models import Unit, UnitKind
 from app.units.scope import get_visible_or_404, visible_units
 from app.vntext import fold
 from app.worktime.clock import calendar_for, local_now
-from app.worktime.deadlines import working_time_between
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 desk_roles_only = roles_required(Role.CLERK, Role.CHAIR)
@@ -192,19 +192,14 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
     if active_action != Action.CORRECT:
         for name in CORRECTABLE_FIELDS:  # the correction form starts from the current values
             form[name].data = getattr(dossier, name)
-    calendar = calendar_for(dossier.unit)
-    if dossier.is_open:
-        remaining = working_time_between(calendar, now, dossier.due_at)
-        overdue_by = working_time_between(calendar, dossier.due_at, now)
-    else:
-        remaining = overdue_by = None
+    deadline = deadlines_of([dossier], now).get(dossier.id)
     can_act = current_user.role in (Role.CLERK, Role.CHAIR) and dossier.unit_id == current_user.unit_id
     actions = [a for a in allowed_actions(DossierState(dossier.state)) if _action_available(dossier, a)]
     links = print_links(dossier)
     # `?print=<paper>` (after saving or acting): that paper's button is shown first and large, if it applies.
     highlighted = next((link for link in links if link.paper == print_paper), None)
     return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
-                           remaining=remaining, overdue_by=overdue_by, now=now, Action=Action,
+                           deadline=deadline, now=now, Action=Action,
                            active_action=active_action, stale_events=stale_events or [], print_links=links,
                            highlighted_print=highlighted)
 
@@ -278,6 +273,7 @@ def search():
         "dossiers/search.html", "dossiers/_rows.html", page=page, filters=filters, args=args,
         procedures=procedures, fields=fields, states=list(DossierState), channels=list(ChannelKind),
         sorts=SORT_LABELS, desk_lists=DESK_LISTS, units=units, now=now, is_fragment=is_fragment_request(),
+        deadlines=deadlines_of(page.items, now),
     )
 
 

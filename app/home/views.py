@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.catalog.models import Procedure
 from app.catalog.queries import offering_summary
-from app.dossiers.queries import DESK_LISTS, DeskClock, SearchFilters, desk_counts, dossier_search
+from app.dossiers.queries import DESK_LISTS, DeskClock, SearchFilters, deadlines_of, desk_counts, dossier_search
 from app.extensions import db
 from app.units.scope import subtree_unit_ids
 from app.worktime.clock import calendar_for, local_now
@@ -46,4 +46,5 @@ def index():
         summary=offering_summary(subtree_unit_ids(unit), now.date()),
         procedures=procedures, needs_review=needs_review,
         desk_counts=desk_counts(clock), desk_lists=desk_lists, desk_labels=DESK_LISTS,
+        deadlines=deadlines_of([dossier for rows in desk_lists.values() for dossier in rows], now),
     )

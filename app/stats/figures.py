@@ -8,18 +8,20 @@ Pages, PDFs and the CLI all call `report_06`, so they cannot disagree. Counting 
 - resolved (early / on time / late): resolved within the range — finished, withdrawn or stopped,
   classified when they were resolved against their due time;
 - pending: received by the end and not resolved by it; overdue when its due date is on or before
-  `end` (issue 5), otherwise within time;
+  `end` (issue 5), otherwise within time — except while its clock was stopped at the end (a
+  supplement requested and not yet received, under either rule): then within time, unless its due
+  time had passed before the request (`ontime.is_overdue`, DOMAIN.md "While the clock is stopped");
 so that received = carried over + new = resolved + pending, always.
 A rate with a zero denominator is None ("no data"), never 0 or 1.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from app.catalog.models import Procedure
 from app.catalog.queries import offering_summary
-from app.dossiers.models import Dossier
+from app.dossiers.models import Dossier, SupplementPeriod
 from app.extensions import db
 from app.lookup.models import DossierRating, Rating
 from app.units.models import Unit
@@ -168,13 +170,41 @@ def count_rows(unit_ids: Select, start: date, end: date, group_by: str) -> list[
             func.count().filter(and_(resolved_in_range, relevant.c.resolution == "late")),
             func.count().filter(and_(resolved_in_range, relevant.c.resolution == "late",
                                      relevant.c.apology_due_at.is_not(None))),
-            func.count().filter(and_(pending, relevant.c.due_at >= end_at)),
-            func.count().filter(and_(pending, relevant.c.due_at < end_at)),
+            func.count().filter(pending),
+            # CASE, not AND: the pause lookups run only for the few dossiers pending at the end.
+            func.count().filter(case((pending, _overdue_at_end(relevant, end_at)), else_=False)),
         )
         .select_from(relevant)
         .group_by(key)
     )
-    return [(row[0], Counts(*row[1:])) for row in db.session.execute(stmt)]
+    rows = []
+    for key_value, *counts, pending_count, overdue_count in db.session.execute(stmt):
+        rows.append((key_value, Counts(*counts, within_time=pending_count - overdue_count, overdue=overdue_count)))
+    return rows
+
+
+def _overdue_at_end(relevant, end_at: datetime):
+    """Whether a dossier pending at `end_at` (exclusive) was overdue then, in SQL: the rule of
+    `ontime.is_overdue` with the due time in force at the end.
+
+    The first supplement period of the dossier not closed by the end (`received_at` empty or later)
+    says both: if it was requested before the end the clock was stopped then, and the dossier is
+    overdue only if the due time it stopped (its `old_due_at`) had passed before the request; if it
+    was requested after the end, its `old_due_at` is the due time in force at the end (a later pause
+    moved `due_at` since). With no such period, `due_at` is the due time at the end. So: due time
+    then < min(request, end)."""
+    def first_open_period(column):
+        return (select(column)
+                .where(SupplementPeriod.dossier_id == relevant.c.id,
+                       or_(SupplementPeriod.received_at.is_(None), SupplementPeriod.received_at >= end_at))
+                .order_by(SupplementPeriod.requested_at, SupplementPeriod.id)
+                .limit(1)
+                .scalar_subquery())
+
+    due_then = func.coalesce(first_open_period(SupplementPeriod.old_due_at), relevant.c.due_at)
+    requested_at = first_open_period(SupplementPeriod.requested_at)
+    cut = case((requested_at < end_at, requested_at), else_=end_at)  # no period: NULL < x is not true
+    return due_then < cut
 
 
 def report_06(unit: Unit, start: date, end: date) -> Report06:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from app.dossiers.models import Dossier
-from app.dossiers.queries import DeskClock, SearchFilters, desk_list_condition, dossier_search
+from app.dossiers.queries import DeskClock, SearchFilters, deadlines_of, desk_list_condition, dossier_search
 from app.extensions import db
 from app.htmx import is_fragment_request, render_page_or_fragment
 from app.importing import parse_day
@@ -271,7 +271,7 @@ def dashboard(unit_id: int):
         context.update(
             today=today, cards=cards, months=months, chart=_chart_svg(unit, months),
             offerings=cards[0].report.offerings, breadcrumb=_breadcrumb(unit), has_children=_has_children(unit),
-            overdue=overdue, overdue_count=overdue_count, is_own_unit=unit.id == current_user.unit_id,
+            overdue=overdue, overdue_count=overdue_count, deadlines=deadlines_of(overdue, local_now()), is_own_unit=unit.id == current_user.unit_id,
         )
     body = render_page_or_fragment("stats/dashboard.html", "stats/_figures.html", **context)
     return body, 422 if choice.error else 200, _pushed_url(choice.args)
