@@ -14,7 +14,7 @@ from app.worktime.clock import calendar_for, local_now
 from app.worktime.deadlines import TimeUnit, due_at, effective_receipt
 
 bp = Blueprint("home", __name__)
-DESK_LIST_LENGTH = 8
+DESK_LIST_LENGTH = 5
 
 
 @bp.get("/")
