@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
 
 .PHONY: run test install db browsers clean
 
@@ -22,12 +23,18 @@ db: install
 	$(FLASK) demo load --if-empty
 
 run: db
-	@echo "Mở http://127.0.0.1:5000 trong trình duyệt (Ctrl+C để dừng)."
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Mở http://127.0.0.1:$(PORT) trong trình duyệt (Ctrl+C để dừng)."
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite; TEST_DATABASE_URL=postgresql://... runs it on PostgreSQL.
 test: install
 	$(BIN)/python -m pytest
+
+# What the browser and PDF tests drive besides Python: Debian's chromium (Playwright cannot download its
+# own browser here) and poppler's pdftotext/pdftoppm. Without them those tests are skipped; CI installs them.
+browsers:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 NO_DATA = "không có dữ liệu"  # a rate with a zero denominator (DOMAIN.md "Rates")
 MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to any text/* type: saying it here doubles it
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
