@@ -34,6 +34,17 @@ def format_working_time(value: timedelta | None) -> str:
     return f"{format_number(hours)} giờ" if hours else f"{minutes} phút"
 
 
+def format_working_span(value: timedelta | None, day_length: timedelta) -> str:
+    """Working time as working days and hours, "2 ngày 3 giờ 24 phút", a day being `day_length` of
+    office time (8 hours in Hanoi's offices): how far a dossier is from its due time."""
+    if value is None:
+        return ""
+    days, rest = divmod(value, day_length) if day_length else (0, value)
+    if not days:
+        return format_working_time(rest)
+    return f"{format_number(days)} ngày" + (f" {format_working_time(rest)}" if rest else "")
+
+
 def format_number(value: int | Decimal | float | None) -> str:
     """Thousands separated by dots and decimals by a comma, as Vietnamese documents write them."""
     if value is None:
@@ -67,5 +78,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_iso_datetime, "iso_datetime_vn")
     app.add_template_filter(format_number, "number_vn")
     app.add_template_filter(format_working_time, "working_time_vn")
+    app.add_template_filter(format_working_span, "working_span_vn")
     app.add_template_filter(weekday_name, "weekday_vn")
     app.add_template_global(format_percent, "percent_vn")

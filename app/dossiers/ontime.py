@@ -87,6 +87,7 @@ class Deadline:
     left: timedelta
     late_by: timedelta
     stopped_at: datetime | None = None
+    day_length: timedelta = timedelta(hours=8)  # one working day of the unit, to say "2 ngày 3 giờ"
 
 
 def deadline_at(calendar: WorkingCalendar, now: datetime, due_at: datetime,
@@ -99,4 +100,5 @@ def deadline_at(calendar: WorkingCalendar, now: datetime, due_at: datetime,
     else:
         state = ClockState.OVERDUE if overdue else ClockState.RUNNING
     return Deadline(state, due_at, left=working_time_between(calendar, measured_to, due_at),
-                    late_by=working_time_between(calendar, due_at, measured_to), stopped_at=clock_stopped_at)
+                    late_by=working_time_between(calendar, due_at, measured_to), stopped_at=clock_stopped_at,
+                    day_length=calendar.office_hours.working_time_per_day)

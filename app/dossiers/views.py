@@ -16,8 +16,8 @@ from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.numbering import DailyNumbersExhausted
 from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier, apply_action,
                                      events_since, preview_due_at, register_dossier)
-from app.dossiers.queries import (DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, deadlines_of, dossier_count,
-                                  dossier_search)
+from app.dossiers.queries import (AT_RISK_LISTS, DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
+                                  dossier_count, dossier_search, offices_and_actors, whereabouts_of)
 from app.extensions import db
 from app.forms_vi import options
 from app.importing import parse_day
@@ -263,6 +263,7 @@ def search():
                        error_out=False, count=False)
     # Flask-SQLAlchemy would count over the joined, sorted query; a bare COUNT is several times faster.
     page.total = dossier_count(filters, clock)
+    at_risk = filters.desk_list in AT_RISK_LISTS
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     procedures = db.session.scalars(
         select(Procedure).where(Procedure.id.in_(
@@ -273,7 +274,9 @@ def search():
         "dossiers/search.html", "dossiers/_rows.html", page=page, filters=filters, args=args,
         procedures=procedures, fields=fields, states=list(DossierState), channels=list(ChannelKind),
         sorts=SORT_LABELS, desk_lists=DESK_LISTS, units=units, now=now, is_fragment=is_fragment_request(),
-        deadlines=deadlines_of(page.items, now),
+        deadlines=deadlines_of(page.items, now), at_risk=at_risk,
+        whereabouts=whereabouts_of(page.items) if at_risk else {},
+        offices_and_actors=offices_and_actors() if not is_fragment_request() else ([], []),
     )
 
 
@@ -303,4 +306,6 @@ def _filters_from_request(units: list[Unit]) -> SearchFilters:
         sort=request.args.get("sort", "received_desc") if request.args.get("sort") in SORT_LABELS else "received_desc",
         own_unit_code=searched.code if searched.kind == UnitKind.WARD else "",
         unit=unit,
+        office=request.args.get("office", "")[:200],
+        actor_id=request.args.get("actor_id", type=int) if 0 < request.args.get("actor_id", 0, type=int) < 2**31 else None,
     )

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.jinja_filters import format_number, format_percent, format_working_time
+from app.jinja_filters import format_number, format_percent, format_working_span, format_working_time
 
 
 @pytest.mark.parametrize(
@@ -13,6 +13,14 @@ from app.jinja_filters import format_number, format_percent, format_working_time
 )
 def test_working_time_is_shown_in_hours_and_minutes(minutes, shown):
     assert format_working_time(timedelta(minutes=minutes)) == shown
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [(45, "45 phút"), (8 * 60, "1 ngày"), (68 * 60 + 24, "8 ngày 4 giờ 24 phút"), (16 * 60 + 30, "2 ngày 30 phút")],
+)
+def test_how_late_is_shown_in_working_days_and_hours(minutes, shown):
+    assert format_working_span(timedelta(minutes=minutes), timedelta(hours=8)) == shown
 
 
 @pytest.mark.parametrize(("value", "shown"), [(4403, "4.403"), (Decimal("0.5"), "0,5"), (Decimal("12.50"), "12,5"), (96.1, "96,1")])

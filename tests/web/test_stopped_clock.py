@@ -146,3 +146,29 @@ def with_scope_of(user):
     """desk_counts reads the signed-in user's scope: sign the user in for this request context."""
     from flask_login import login_user
     login_user(user)
+
+
+def test_the_overdue_list_says_where_each_dossier_is_and_who_acted_last(world, login_as, monkeypatch):
+    from app.dossiers import views as dossier_views
+    offering = make_offering(world.ward_a, "1.000014", 3, TimeUnit.WORKING_DAYS)
+    late = register(offering, RECEIVED, name="Đỗ Văn Trễ Hạn")
+    on_time = register(offering, at("09/03/2026 09:00"), name="Vũ Thị Còn Hạn")
+    act(late, Action.HAND_OVER, world.user("clerk"), at("02/03/2026 10:00"), to_office="Công chức Tư pháp - Hộ tịch")
+    act(on_time, Action.HAND_OVER, world.user("chair"), at("09/03/2026 10:00"), to_office="Công chức Địa chính")
+    act(late, Action.REQUEST_APOLOGY, world.user("clerk"), at("04/03/2026 09:00"), reason="Chờ xác minh",
+        new_due_at=at("10/03/2026 09:00"))
+    monkeypatch.setattr(dossier_views, "local_now", lambda: at("06/03/2026 15:00"))
+    client = login_as(world.user("clerk"))
+
+    page = client.get("/dossiers/?list=overdue").get_data(as_text=True)
+    row = page.split("Đỗ Văn Trễ Hạn", 1)[1].split("</tr>", 1)[0]
+    assert "Công chức Tư pháp - Hộ tịch" in row and "02/03/2026" in row  # where, since when
+    assert "Lập phiếu xin lỗi, hẹn lại" in row and "Nguyễn Thị Một Cửa" in row  # last action, by whom
+    assert "trễ 1 ngày 5 giờ" in row  # Thursday 09:00 → Friday 15:00: 7 + 6 working hours
+    assert "chờ duyệt" in row  # the apology, not yet approved
+    assert "Vũ Thị Còn Hạn" not in page
+
+    by_office = client.get("/dossiers/", query_string={"office": "Công chức Địa chính"}).get_data(as_text=True)
+    assert "Vũ Thị Còn Hạn" in by_office and "Đỗ Văn Trễ Hạn" not in by_office
+    by_actor = client.get("/dossiers/", query_string={"actor_id": world.user("clerk").id}).get_data(as_text=True)
+    assert "Đỗ Văn Trễ Hạn" in by_actor and "Vũ Thị Còn Hạn" not in by_actor
