@@ -35,14 +35,16 @@ def format_working_time(value: timedelta | None) -> str:
 
 
 def format_working_span(value: timedelta | None, day_length: timedelta) -> str:
-    """Working time as working days and hours, "2 ngày 3 giờ 24 phút", a day being `day_length` of
-    office time (8 hours in Hanoi's offices): how far a dossier is from its due time."""
+    """Working time as working days and hours, "2 ngày 3 giờ" (minutes only under a day: "3 giờ 24
+    phút"), a day being `day_length` of office time (8 hours in Hanoi's offices): how far a dossier is
+    from its due time."""
     if value is None:
         return ""
     days, rest = divmod(value, day_length) if day_length else (0, value)
     if not days:
         return format_working_time(rest)
-    return f"{format_number(days)} ngày" + (f" {format_working_time(rest)}" if rest else "")
+    hours = int(rest.total_seconds() // 3600)  # beyond a day, minutes are noise
+    return f"{format_number(days)} ngày" + (f" {hours} giờ" if hours else "")
 
 
 def format_number(value: int | Decimal | float | None) -> str:

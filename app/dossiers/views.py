@@ -247,6 +247,8 @@ def act(dossier_id: int):
         form.version.data = fresh.version
         return _render_detail(fresh, form, active_action=action, stale_events=events_since(fresh, seen)), 409
     flash(f"{action.label}: đã ghi vào hồ sơ {dossier.code}.", "success")
+    if request.form.get("back") == "home":  # one click from the chair's first page, and back there
+        return redirect(url_for("home.index"), code=303)
     paper = PAPER_AFTER_ACTION.get(action)
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=paper.value if paper else None), code=303)
 

@@ -5,10 +5,13 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from app.auth.models import Role
 from app.catalog.models import Procedure
 from app.catalog.queries import offering_summary
 from app.dossiers.queries import DESK_LISTS, DeskClock, SearchFilters, deadlines_of, desk_counts, dossier_search
 from app.extensions import db
+from app.home.waiting import apologies_to_approve, manual_criteria_to_enter, scores_to_confirm, watch_list
+from app.stats.figures import report_06
 from app.units.scope import subtree_unit_ids
 from app.worktime.clock import calendar_for, local_now
 from app.worktime.deadlines import TimeUnit, due_at, effective_receipt
@@ -36,8 +39,17 @@ def index():
     procedures, needs_review = db.session.execute(
         select(func.count(), func.count().filter(Procedure.needs_review.is_(True)))
     ).one()
+    is_chair = current_user.role == Role.CHAIR
+    oversees = current_user.role in (Role.OFFICER, Role.ADMIN) and bool(unit.children)
+    month_start = now.date().replace(day=1)
     return render_template(
         "home/index.html",
+        is_chair=is_chair, oversees=oversees,
+        apologies=apologies_to_approve(unit) if is_chair else [],
+        criteria_to_enter=manual_criteria_to_enter(unit, now.year) if is_chair else [],
+        scores_to_confirm=scores_to_confirm(unit) if oversees else [],
+        month=report_06(unit, month_start, now.date()) if is_chair else None,
+        watch=watch_list(unit, clock) if oversees else [],
         now=now, unit=unit,
         is_working_day=working_calendar.is_working_day(now.date()),
         receipt_now=effective_receipt(working_calendar, now),

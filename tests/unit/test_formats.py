@@ -17,7 +17,7 @@ def test_working_time_is_shown_in_hours_and_minutes(minutes, shown):
 
 @pytest.mark.parametrize(
     ("minutes", "shown"),
-    [(45, "45 phút"), (8 * 60, "1 ngày"), (68 * 60 + 24, "8 ngày 4 giờ 24 phút"), (16 * 60 + 30, "2 ngày 30 phút")],
+    [(45, "45 phút"), (204, "3 giờ 24 phút"), (8 * 60, "1 ngày"), (68 * 60 + 24, "8 ngày 4 giờ"), (16 * 60 + 30, "2 ngày")],
 )
 def test_how_late_is_shown_in_working_days_and_hours(minutes, shown):
     assert format_working_span(timedelta(minutes=minutes), timedelta(hours=8)) == shown
