@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import Role
@@ -33,12 +33,23 @@ bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 desk_roles_only = roles_required(Role.CLERK, Role.CHAIR)
 
 
+# The ward's most used procedures come first in the intake's suggestions: counted over this window.
+USAGE_WINDOW = timedelta(days=365)
+
+
 def _unit_offerings(unit: Unit, on_day, query: str = "") -> list[Offering]:
-    """The offerings of the user's own unit in force on `on_day`, filtered by a diacritic-free query."""
+    """The offerings of the user's own unit in force on `on_day`, filtered by a diacritic-free query,
+    the unit's most received procedures of the last year first ("khai sinh": "Đăng ký khai sinh"
+    before "Cấp bản sao trích lục…"), then by name. The count walks the unit's (unit, received) index."""
     stmt = offerings_in_effect(select(Unit.id).where(Unit.id == unit.id), on_day)
     for word in fold(query).split():
         stmt = stmt.where(Procedure.search_key.contains(word, autoescape=True))
-    return db.session.scalars(stmt.order_by(Procedure.name)).all()
+    since = datetime.combine(on_day, datetime.min.time()) - USAGE_WINDOW
+    usage = (select(Dossier.procedure_id, func.count().label("received"))
+             .where(Dossier.unit_id == unit.id, Dossier.received_at >= since)
+             .group_by(Dossier.procedure_id).subquery())
+    stmt = stmt.outerjoin(usage, usage.c.procedure_id == Offering.procedure_id)
+    return db.session.scalars(stmt.order_by(func.coalesce(usage.c.received, 0).desc(), Procedure.name)).all()
 
 
 def _offering_choices(offerings: list[Offering]) -> list:

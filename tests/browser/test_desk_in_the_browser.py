@@ -45,8 +45,8 @@ def test_a_clerk_registers_finds_and_finishes_a_dossier_from_the_keyboard(world,
     # moving on, as a clerk who looks at the list would.
     page.wait_for_load_state("networkidle")
     expect(page.locator("#procedure_filter.htmx-request")).to_have_count(0)
-    page.keyboard.press("Tab")
-    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # from the box straight into the matches, the first one chosen
+    expect(page.locator("#offering_id")).to_be_focused()
     expect(page.locator("#due-preview")).to_contain_text("Hẹn trả kết quả (1 ngày làm việc)")
     expect(page.locator("#intake-procedure")).to_contain_text("Giấy chứng sinh")
     due_text = page.locator("#due-preview .due").inner_text()

@@ -67,3 +67,23 @@ def test_the_watch_list_ranks_the_units_below_by_overdue_dossiers(world, login_a
     assert f"unit_id={world.ward_b.id}&amp;list=overdue" in watch
     row_b = watch.split(world.ward_b.name, 1)[1].split("</tr>", 1)[0]
     assert ">2</a>" in row_b
+
+
+def test_the_intake_suggests_the_wards_most_used_procedures_first(world, login_as):
+    copy = make_offering(world.ward_a, "2.000635", 5, TimeUnit.WORKING_DAYS)
+    copy.procedure.name = "Cấp bản sao trích lục hộ tịch khai sinh"
+    birth = make_offering(world.ward_a, "1.001193", 3, TimeUnit.WORKING_DAYS)
+    birth.procedure.name = "Đăng ký khai sinh"
+    for procedure in (copy.procedure, birth.procedure):
+        procedure.refresh_search_key()
+    db.session.commit()
+    client = login_as(world.user("clerk"))
+
+    def suggested() -> list[str]:
+        html = client.get("/dossiers/new/offerings", query_string={"procedure_filter": "khai sinh"}).get_data(as_text=True)
+        return sorted(("Cấp bản sao", "Đăng ký khai sinh"), key=html.index)  # both listed, in this order
+
+    assert suggested() == ["Cấp bản sao", "Đăng ký khai sinh"]  # nothing received yet: by name
+    for minutes in range(3):
+        register(birth, local_now() - timedelta(days=2, minutes=minutes))
+    assert suggested() == ["Đăng ký khai sinh", "Cấp bản sao"]  # the ward's most received first
