@@ -53,6 +53,8 @@ class Dossier(db.Model):
         # The desk's lists: a unit's open dossiers by due date, and everything by receipt date.
         Index("ix_dossiers_unit_state_due", "unit_id", "state", "due_at"),
         Index("ix_dossiers_unit_received", "unit_id", "received_at"),
+        # A higher unit's newest dossiers: walked in order across all its units, stopping at the page's end.
+        Index("ix_dossiers_received_id", "received_at", "id"),
         # Name search scans one unit's names: this index holds them, so the scan never visits the table.
         Index("ix_dossiers_unit_applicant", "unit_id", "applicant_search"),
     )

@@ -249,6 +249,13 @@ def dossier_search(filters: SearchFilters, clock: DeskClock) -> Select:
     return _filtered(stmt, filters, clock).order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
 
 
+# Beyond this many matches a list says "hơn 5.000": counting a city's million dossiers exactly for a
+# number nobody reads would scan them all on every page.
+COUNT_CAP = 5000
+
+
 def dossier_count(filters: SearchFilters, clock: DeskClock) -> int:
-    """How many dossiers match: a bare COUNT over the same conditions (no joins, no ordering)."""
-    return db.session.scalar(_filtered(select(func.count(Dossier.id)), filters, clock))
+    """How many dossiers match, up to COUNT_CAP + 1 (more means "more than COUNT_CAP"): a bare COUNT
+    over the same conditions (no joins, no ordering) that stops at the cap."""
+    matching = _filtered(select(Dossier.id), filters, clock).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching))

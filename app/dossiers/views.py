@@ -16,7 +16,7 @@ from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.numbering import DailyNumbersExhausted
 from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier, apply_action,
                                      events_since, preview_due_at, register_dossier)
-from app.dossiers.queries import (AT_RISK_LISTS, DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
+from app.dossiers.queries import (AT_RISK_LISTS, COUNT_CAP, DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
                                   dossier_count, dossier_search, offices_and_actors, whereabouts_of)
 from app.extensions import db
 from app.forms_vi import options
@@ -287,7 +287,7 @@ def search():
         "dossiers/search.html", "dossiers/_rows.html", page=page, filters=filters, args=args,
         procedures=procedures, fields=fields, states=list(DossierState), channels=list(ChannelKind),
         sorts=SORT_LABELS, desk_lists=DESK_LISTS, units=units, now=now, is_fragment=is_fragment_request(),
-        deadlines=deadlines_of(page.items, now), at_risk=at_risk,
+        deadlines=deadlines_of(page.items, now), at_risk=at_risk, count_cap=COUNT_CAP,
         whereabouts=whereabouts_of(page.items) if at_risk else {},
         offices_and_actors=offices_and_actors() if not is_fragment_request() else ([], []),
     )
