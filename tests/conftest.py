@@ -35,6 +35,7 @@ def _rebuild_schema() -> None:
     db.drop_all()
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.execute(text("DROP TABLE IF EXISTS dossier_names"))  # SQLite's text index, not in the metadata
     upgrade(directory=str(BASE_DIR / "migrations"))
 
 

@@ -3,6 +3,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_login import current_user
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -10,9 +11,10 @@ from app.catalog.models import Procedure
 from app.dossiers.lifecycle import CLOCK_RUNNING_STATES, OPEN_STATES, DossierState
 from app.auth.models import User
 from app.dossiers.models import Apology, Dossier, DossierEvent, SupplementPeriod
+from app.dossiers.name_index import dossier_names, indexable, match_query, matching_ids
 from app.dossiers.ontime import Deadline, deadline_at
 from app.extensions import db
-from app.units.models import Unit
+from app.units.models import Unit, UnitKind
 from app.units.scope import subtree_unit_ids, visible
 from app.vntext import fold
 from app.worktime.clock import calendar_for
@@ -128,10 +130,19 @@ PHONE = re.compile(r"0\d{9}|\+84\d{9}")
 CODE_TAIL = re.compile(r"\d{6}-\d{4}")  # "YYMMDD-NNNN": the code without the agency part
 
 
+def _is_name(text: str) -> bool:
+    """Whether the search text is words of a name rather than a CCCD, a phone number or (part of) a code."""
+    compact = text.replace(" ", "")
+    return not (ID_NUMBER.fullmatch(compact) or PHONE.fullmatch(compact) or CODE_TAIL.fullmatch(compact)
+                or "-" in compact or compact.count(".") >= 2 or compact.isdigit())
+
+
 def _text_condition(text: str, own_unit_code: str):
     """What the clerk typed, matched so that an index serves it: an ID number, a phone number and a
     code are equalities or prefixes; anything else is words of the applicant's name, diacritics ignored."""
     compact = text.replace(" ", "")
+    if _is_name(text):
+        return and_(*[Dossier.applicant_search.contains(word, autoescape=True) for word in fold(text).split()])
     if ID_NUMBER.fullmatch(compact):
         return Dossier.applicant_id_number == compact
     if PHONE.fullmatch(compact):
@@ -145,9 +156,7 @@ def _text_condition(text: str, own_unit_code: str):
         # A whole code or its beginning: a range on the unique index (LIKE would not use it in SQLite).
         upper = compact.upper()
         return and_(Dossier.code >= upper, Dossier.code < upper + "\uffff")
-    if compact.isdigit():
-        return Dossier.code.endswith(f"-{compact}", autoescape=True)  # the day's sequence number
-    return and_(*[Dossier.applicant_search.contains(word, autoescape=True) for word in fold(text).split()])
+    return Dossier.code.endswith(f"-{compact}", autoescape=True)  # digits: the day's sequence number
 
 
 def _filtered(stmt: Select, filters: SearchFilters, clock: DeskClock) -> Select:
@@ -243,9 +252,29 @@ def offices_and_actors() -> tuple[list[str], list[tuple[int, str]]]:
     return sorted(offices, key=fold), sorted(((id_, name) for id_, name in actors), key=lambda item: fold(item[1]))
 
 
-def dossier_search(filters: SearchFilters, clock: DeskClock) -> Select:
-    """The matching dossiers, sorted, with their procedure and unit loaded in the same query."""
+def _indexed_name_words(filters: SearchFilters) -> list[str]:
+    """The words of a name search that SQLite's trigram table should look up, or none: only for a
+    search across many units (a ward's own names are read faster from its (unit, name) index), only
+    on SQLite (PostgreSQL's planner takes its trigram index for the `LIKE`s by itself), only when the
+    text is a name (not a code, CCCD or phone number)."""
+    if db.engine.dialect.name != "sqlite" or not filters.q.strip():
+        return []
+    searched = filters.unit or current_user.unit
+    if searched.kind == UnitKind.WARD or not _is_name(filters.q.strip()):
+        return []
+    return indexable(fold(filters.q).split())
+
+
+def dossier_search(filters: SearchFilters, clock: DeskClock, few_matches: bool = False) -> Select:
+    """The matching dossiers, sorted, with their procedure and unit loaded in the same query.
+
+    `few_matches` (the count said so) drives a name search from the text index: fetching and sorting
+    a few hundred candidates beats walking the receipt-time index, which in turn finds a common
+    name's first page at once."""
     stmt = select(Dossier).options(joinedload(Dossier.procedure), joinedload(Dossier.unit))
+    words = _indexed_name_words(filters)
+    if words and few_matches:
+        stmt = stmt.where(Dossier.id.in_(matching_ids(words)))
     return _filtered(stmt, filters, clock).order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
 
 
@@ -257,5 +286,14 @@ COUNT_CAP = 5000
 def dossier_count(filters: SearchFilters, clock: DeskClock) -> int:
     """How many dossiers match, up to COUNT_CAP + 1 (more means "more than COUNT_CAP"): a bare COUNT
     over the same conditions (no joins, no ordering) that stops at the cap."""
-    matching = _filtered(select(Dossier.id), filters, clock).limit(COUNT_CAP + 1).subquery()
+    stmt = select(Dossier.id)
+    words = _indexed_name_words(filters)
+    if words:  # driven from the text index in id order, stopping at the cap
+        stmt = stmt.join(dossier_names, dossier_names.c.rowid == Dossier.id).where(
+            dossier_names.c.applicant_search.op("MATCH")(match_query(words)))
+    matching = _filtered(stmt, filters, clock).limit(COUNT_CAP + 1).subquery()
     return db.session.scalar(select(func.count()).select_from(matching))
+
+
+# Up to this many matches, a name search across units reads them through the text index and sorts them.
+FEW_MATCHES = 2000

@@ -16,7 +16,7 @@ from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.numbering import DailyNumbersExhausted
 from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier, apply_action,
                                      events_since, preview_due_at, register_dossier)
-from app.dossiers.queries import (AT_RISK_LISTS, COUNT_CAP, DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
+from app.dossiers.queries import (AT_RISK_LISTS, COUNT_CAP, DESK_LISTS, FEW_MATCHES, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
                                   dossier_count, dossier_search, offices_and_actors, whereabouts_of)
 from app.extensions import db
 from app.forms_vi import options
@@ -272,10 +272,11 @@ def search():
     units = db.session.scalars(visible_units()).all() if current_user.unit.kind != UnitKind.WARD else []
     filters = _filters_from_request(units)
     clock = DeskClock.at(now, calendar_for(current_user.unit))
-    page = db.paginate(dossier_search(filters, clock), per_page=current_app.config["ITEMS_PER_PAGE"],
-                       error_out=False, count=False)
     # Flask-SQLAlchemy would count over the joined, sorted query; a bare COUNT is several times faster.
-    page.total = dossier_count(filters, clock)
+    total = dossier_count(filters, clock)
+    page = db.paginate(dossier_search(filters, clock, few_matches=total <= FEW_MATCHES),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False, count=False)
+    page.total = total
     at_risk = filters.desk_list in AT_RISK_LISTS
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     procedures = db.session.scalars(
