@@ -18,7 +18,7 @@ index_cli = AppGroup("index", help="Chỉ số cải cách hành chính: bộ ti
 @index_cli.command("load-defaults")
 @click.option("--year", type=int, default=None, help="Năm áp dụng (mặc định: năm nay).")
 def load_defaults_command(year: int | None) -> None:
-    """Nạp hai bộ tiêu chí mặc định cho năm; bộ tiêu chí đã có của năm đó được giữ nguyên."""
+    """Nạp các bộ tiêu chí mặc định cho năm (cchc-tthc, qd766-tiendo, par-xa); bộ đã có của năm đó được giữ nguyên."""
     year = year or local_now().year
     done = load_default_rubrics(year)
     db.session.commit()

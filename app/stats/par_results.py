@@ -234,3 +234,28 @@ def publish(entries: list[UnitEntry]) -> PublishedResults:
         bands = {band: sum(1 for line in block_lines if line.band == band) for band in ResultBand}
         groups.append(GroupResult(block, len(members), average(scored), bands))
     return PublishedResults(tuple(lines), tuple(groups))
+
+
+@dataclass(frozen=True)
+class AreaScore:
+    """One area of a unit's index (lĩnh vực đánh giá): the sums of its criteria's points and maxima."""
+
+    code: str
+    name: str
+    points: Decimal
+    max_points: Decimal
+
+    @property
+    def percent(self) -> Decimal | None:
+        return published_percent(self.points, self.max_points)
+
+
+def score_areas(layout: list[tuple[str, str, list[str]]], points: dict[str, tuple[Decimal, Decimal]]) -> tuple[AreaScore, ...]:
+    """Each area of `layout` ((code, name, its criteria's codes), in order) with the sums of `points`
+    ({criterion code: (counted points, maximum)}) over its criteria."""
+    areas = []
+    for code, name, criteria in layout:
+        counted = sum((points[criterion][0] for criterion in criteria), Decimal(0))
+        maximum = sum((points[criterion][1] for criterion in criteria), Decimal(0))
+        areas.append(AreaScore(code, name, counted, maximum))
+    return tuple(areas)

@@ -166,3 +166,13 @@ def test_a_unit_without_a_score_has_no_rank_band_nor_place_in_the_average():
 def test_a_block_with_no_score_says_so():
     (group,) = publish([entry("Xã Hai", None)]).groups
     assert group.sentence() == "Khối xã, thị trấn (1 đơn vị): chưa có đơn vị được chấm điểm."
+
+
+def test_an_area_sums_its_criteria_and_reads_as_a_percentage():
+    from app.stats.par_results import score_areas
+
+    points = {"1.1": (D("1.5"), D("2")), "1.2": (D("3"), D("8")), "3.1": (D("14.5"), D("14.5"))}
+    first, third = score_areas([("LV1", "Chỉ đạo, điều hành", ["1.1", "1.2"]), ("LV3", "Cải cách TTHC", ["3.1"])],
+                               points)
+    assert (first.points, first.max_points, first.percent) == (D("4.5"), D("10"), D("45.00"))
+    assert (third.code, third.percent) == ("LV3", D("100.00"))

@@ -96,26 +96,35 @@ def test_the_defaults_load_once_and_an_administrators_edits_are_kept(app, world)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["index", "load-defaults", "--year", str(YEAR)])
     assert first.exit_code == 0, first.output
-    assert first.output.count("Đã tạo bộ tiêu chí") == 2
+    assert first.output.count("Đã tạo bộ tiêu chí") == 3
     rubrics = db.session.scalars(select(Rubric).order_by(Rubric.code)).all()
-    assert [(r.code, r.year) for r in rubrics] == [("cchc-tthc", YEAR), ("qd766-tiendo", YEAR)]
+    assert [(r.code, r.year) for r in rubrics] == [("cchc-tthc", YEAR), ("par-xa", YEAR), ("qd766-tiendo", YEAR)]
     for rubric in rubrics:
         assert rubric.is_builtin_default
         assert "Mặc định — cần điều chỉnh theo hướng dẫn hiện hành" in rubric.name
         assert "Mặc định — cần điều chỉnh theo hướng dẫn hiện hành" in rubric.description
     assert rubrics[0].max_points == Decimal(12)
-    assert rubrics[1].max_points == Decimal(20)
+    assert rubrics[2].max_points == Decimal(20)
+    # The whole index of a ward: eight areas weighted as Decision 2948/QĐ-BNV weighted them, 100 points.
+    par = rubrics[1]
+    assert rubrics[1].max_points == Decimal(100)
+    assert [(area.code, sum(c.max_points for c in par.criteria if c.area_id == area.id)) for area in par.areas] == [
+        ("LV1", 10), ("LV2", 10), ("LV3", Decimal("14.5")), ("LV4", 11), ("LV5", 16), ("LV6", 7), ("LV7", 16),
+        ("LV8", Decimal("15.5"))]
+    assert par.areas[2].name.startswith("Cải cách thủ tục hành chính")
+    assert {c.method for c in par.criteria if c.area_id == par.areas[2].id} == {"auto", "manual"}
+    assert {c.method for c in par.criteria if c.area_id != par.areas[2].id} == {"manual"}
 
     criterion = manual_criterion("TTHC-2")
     criterion.max_points = Decimal(4)
     db.session.commit()
     again = runner.invoke(args=["index", "load-defaults", "--year", str(YEAR)])
     assert again.exit_code == 0
-    assert again.output.count("giữ nguyên") == 2
+    assert again.output.count("giữ nguyên") == 3
     db.session.expire_all()
-    assert db.session.scalar(select(func.count()).select_from(Rubric)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Rubric)) == 3
     assert manual_criterion("TTHC-2").max_points == Decimal(4)
-    assert db.session.scalar(select(func.count()).select_from(Criterion)) == 8
+    assert db.session.scalar(select(func.count()).select_from(Criterion)) == 8 + len(par.criteria)
 
 
 def test_a_units_score_takes_its_figures_from_report_06(figures_2025):
@@ -389,6 +398,8 @@ def test_an_administrator_copies_a_rubric_to_a_new_year(client, figures_2025, lo
     assert response.status_code == 303
     copy = db.session.scalar(select(Rubric).where(Rubric.code == "cchc-tthc", Rubric.year == 2027))
     assert [c.code for c in copy.criteria] == [c.code for c in rubric.criteria]
+    assert [(a.code, a.name) for a in copy.areas] == [(a.code, a.name) for a in rubric.areas]
+    assert {c.area.rubric_id for c in copy.criteria} == {copy.id}  # the copy's own areas
     assert copy.max_points == rubric.max_points
     again = client.post(f"/index/rubrics/{rubric.id}/copy", data={"year": "2027"})
     assert again.status_code == 422 and "Năm 2027 đã có bộ tiêu chí cchc-tthc" in again.get_data(as_text=True)
@@ -399,7 +410,7 @@ def test_an_administrator_copies_a_rubric_to_a_new_year(client, figures_2025, lo
     db.session.refresh(copy)
     assert (copy.name, copy.is_builtin_default) == ("Bộ tiêu chí 2027 đã điều chỉnh", False)
     listing = client.get("/index/rubrics").get_data(as_text=True)
-    assert "Bộ tiêu chí 2027 đã điều chỉnh" in listing and listing.count('badge warn">Mặc định') == 2
+    assert "Bộ tiêu chí 2027 đã điều chỉnh" in listing and listing.count('badge warn">Mặc định') == 3
 
 
 def test_everyone_reads_the_rubrics_and_only_administrators_see_the_edit_links(client, figures_2025, login_as):
