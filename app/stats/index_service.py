@@ -278,6 +278,13 @@ class IndexResults:
         }
 
 
+def _was_assessed(score: RubricScore) -> bool:
+    """Whether a unit has a result at all: some criterion computed from data or confirmed by the higher unit.
+    A unit with none (nothing entered, nothing confirmed, no figure) is listed without a percentage, rank or
+    band rather than ranked last with 0%."""
+    return any(item.status in (Status.SCORED, Status.CONFIRMED) for item in score.criteria)
+
+
 def published_results(parent: Unit, year: int, rubric_code: str, today: date) -> IndexResults:
     """Every unit directly below `parent` with its percentage, rank within its block, band and change from
     the year before (on the rubric of the same code, if there is one), and each block's figures.
@@ -294,10 +301,12 @@ def published_results(parent: Unit, year: int, rubric_code: str, today: date) ->
         last_year, has_last_year = {}, False
     entries = []
     for row in ranked:
+        this = row.score if _was_assessed(row.score) else None
         last = last_year.get(row.unit.id)
+        last = last if last is not None and _was_assessed(last) else None
         entries.append(UnitEntry(
             row.unit.id, row.unit.code, row.unit.name, block_of(row.unit.kind, row.unit.name),
-            row.score.points, row.score.max_points,
+            this.points if this is not None else None, this.max_points if this is not None else None,
             last.points if last is not None else None, last.max_points if last is not None else None,
         ))
     start, end = scoring_period(year, today)

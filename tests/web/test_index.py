@@ -374,6 +374,7 @@ def test_an_administrator_adds_and_removes_a_criterion(client, figures_2025, log
     assert score_unit(world.ward_a, YEAR, "cchc-tthc", TODAY).score.max_points == Decimal("14.00")
     added = manual_criterion("TTHC-8")
     assert added.position == 8
+    assert added.area_id == rubric.areas[0].id  # the form named no area: the rubric's last (and only) one
     duplicate = client.post(f"/index/rubrics/{rubric.id}/criteria/new", data={
         "code": "TTHC-8", "name": "Lần nữa", "max_points": "1", "method": "manual", "share_without_data": "0"})
     assert duplicate.status_code == 422
