@@ -143,7 +143,7 @@ def test_a_units_score_takes_its_figures_from_report_06(figures_2025):
         Decimal("0.00"), Decimal("0.00"), Decimal("1.00"), Decimal("0.00"), Decimal("0.75"), Decimal("0.75"),
         Decimal("0.00")]
     assert (result.score.points, result.score.max_points, result.score.percent) == (
-        Decimal("2.50"), Decimal("12.00"), Decimal("20.8"))
+        Decimal("2.50"), Decimal("12.00"), Decimal("20.83"))
     assert items["TTHC-1"].status == Status.NOT_ENTERED
 
     progress = score_unit(world.ward_a, YEAR, "qd766-tiendo", TODAY)
@@ -170,7 +170,7 @@ def test_the_unit_page_shows_each_criterion_its_figure_points_and_method(client,
     response = client.get(f"/units/{world.ward_a.id}/index?year={YEAR}&rubric=cchc-tthc")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "2,5/12" in page and "20,8%" in page
+    assert "2,5/12" in page and "20,83%" in page
     assert "Tỷ lệ hồ sơ giải quyết trước và đúng hạn: <strong>75%</strong>" in page
     assert "Tự động" in page and "Tự chấm" in page and "Chưa tự chấm" in page
     assert "cần điều chỉnh theo hướng dẫn hiện hành" in page
@@ -433,7 +433,7 @@ def test_the_cli_prints_the_score_with_its_criteria_as_json(app, figures_2025):
     printed = json.loads(result.output)
     assert {"unit", "year", "rubric", "points", "max_points", "percent", "criteria"} <= set(printed)
     assert (printed["unit"], printed["year"], printed["rubric"]) == (figures_2025.ward_a.code, YEAR, "cchc-tthc")
-    assert (printed["points"], printed["max_points"], printed["percent"]) == (2.5, 12.0, 20.8)
+    assert (printed["points"], printed["max_points"], printed["percent"]) == (2.5, 12.0, 20.83)
     assert printed["criteria"][1] == {"code": "TTHC-2", "name": "Tỷ lệ hồ sơ thủ tục hành chính giải quyết trước hạn, đúng hạn",
                                       "method": "auto", "figure": "on_time_rate", "value": 0.75, "points": 0.0,
                                       "max_points": 3.0, "status": "scored"}
@@ -441,7 +441,7 @@ def test_the_cli_prints_the_score_with_its_criteria_as_json(app, figures_2025):
 
     text = app.test_cli_runner().invoke(args=["index", "score", "--unit", figures_2025.ward_a.code, "--year",
                                               str(YEAR), "--rubric", "cchc-tthc"])
-    assert "Tổng: 2,5/12 điểm = 20,8%" in text.output
+    assert "Tổng: 2,5/12 điểm = 20,83%" in text.output
     missing = app.test_cli_runner().invoke(args=["index", "score", "--unit", figures_2025.ward_a.code, "--year",
                                                  "2031", "--rubric", "cchc-tthc"])
     assert missing.exit_code != 0 and "Không có bộ tiêu chí cchc-tthc năm 2031" in missing.output
@@ -452,13 +452,13 @@ def test_children_are_ranked_on_the_same_figures_as_report_06(client, figures_20
     ranking = rank_children(world.city, YEAR, "cchc-tthc", TODAY)
     # Ward B: 100% on time (3) + no late dossier (1) = 4/12; the district holds ward A: 2.5/12.
     assert [(row.unit.name, row.rank_label, row.score.percent) for row in ranking] == [
-        ("Xã Bình Minh", "1/2", Decimal("33.3")), ("Quận Thử", "2/2", Decimal("20.8"))]
+        ("Xã Bình Minh", "1/2", Decimal("33.33")), ("Quận Thử", "2/2", Decimal("20.83"))]
     for row in ranking:
         assert row.figures == named_figures(report_06(row.unit, date(YEAR, 1, 1), date(YEAR, 12, 31)))
     login_as(world.users["officer_city"])
     page = client.get(f"/units/{world.city.id}/index?year={YEAR}&rubric=cchc-tthc").get_data(as_text=True)
     assert "Xếp hạng các đơn vị trực thuộc" in page and "1/2" in page and "2/2" in page
-    assert "Cao nhất: Xã Bình Minh 33,3%; thấp nhất: Quận Thử 20,8%." in page
+    assert "Cao nhất: Xã Bình Minh 33,33%; thấp nhất: Quận Thử 20,83%." in page
 
 
 def test_units_with_the_same_score_share_a_rank(figures_2025):
