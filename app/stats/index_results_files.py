@@ -30,7 +30,7 @@ def results_filename(results: IndexResults, extension: str) -> str:
 
 
 def render_results_pdf(results: IndexResults, today: date, number: str = "") -> bytes:
-    html = render_template("stats/index_results_pdf.html", r=results, today=today, number=number,
+    html = render_template("reports/index_results.html", r=results, today=today, number=number,
                            place=place_of(results.parent.name), font_family=FONT_FAMILY,
                            percent_text=percent_text, change_text=change_text)
     return render_pdf(html)
