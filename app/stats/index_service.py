@@ -1,5 +1,6 @@
 """Scores units on a rubric and ranks the units under a parent: loads the rubric, asks the figures engine
-for the figures and the database for confirmed manual entries, and leaves the arithmetic to par_index.
+for the figures and the database for confirmed manual entries, and leaves the arithmetic to par_index
+(each area's total and the published results — ranks within blocks, bands, averages — to par_results).
 Also the operations on rubrics (load the defaults, copy to a year) and on manual scores (enter, confirm,
 send back) with their evidence files."""
 import uuid
