@@ -1,4 +1,4 @@
-"""The two rubrics `flask index load-defaults` loads: simplified defaults for an administrator to adjust.
+"""The rubrics `flask index load-defaults` loads: simplified defaults for an administrator to adjust.
 
 Sources, simplified (the methods change almost every year; see DOMAIN.md "The index"):
 - "cchc-tthc": the administrative-procedure reform area (lĩnh vực cải cách TTHC) of the PAR index,
@@ -11,10 +11,111 @@ Sources, simplified (the methods change almost every year; see DOMAIN.md "The in
   of Decision 766/QĐ-TTg (23 Jun 2022), whose indicator is the share of dossiers resolved early or
   on time. The decision also lists the average resolution time per procedure; it is not scored here.
 
+- "par-xa": the whole PAR index of a ward or commune, in the eight areas of Hanoi's Decision
+  5666/QĐ-UBND of 17 Nov 2025 (directing the reform; institutions; administrative procedures and the
+  one-stop mechanism; the apparatus; the civil service; public finance; e-government and digital
+  government; the reform's impact), weighted 10, 10, 14.5, 11, 16, 7, 16 and 15.5 points as the Ministry
+  of Home Affairs' Decision 2948/QĐ-BNV weighted its eight areas (DOMAIN.md "The index": a usable default,
+  marked as one). The administrative-procedure area is scored from the figures like "cchc-tthc", scaled
+  to its 14.5 points; every other criterion is entered by the unit with evidence and confirmed by the
+  higher unit. The criteria inside each area and their points are ours, after the kinds of criteria
+  these decisions list; bonus and penalty points and the sociological survey are not modelled.
+
+Each rubric is a list of areas (lĩnh vực), each with its criteria.
 Bands: {"min": fraction of the figure, "share": fraction of the criterion's points}, highest first.
 """
 
 DEFAULT_LABEL = "Mặc định — cần điều chỉnh theo hướng dẫn hiện hành"
+
+def _manual(code: str, max_points: str, name: str, source: str = "") -> dict:
+    return {"code": code, "method": "manual", "max_points": max_points, "name": name,
+            "source": source or "Đơn vị tự chấm, kèm tài liệu kiểm chứng; cấp trên thẩm định."}
+
+
+PAR_XA = {
+    "code": "par-xa",
+    "name": f"Chỉ số CCHC của UBND phường, xã: 8 lĩnh vực ({DEFAULT_LABEL})",
+    "description": (
+        f"{DEFAULT_LABEL}. Tám lĩnh vực đánh giá theo Quyết định 5666/QĐ-UBND ngày 17/11/2025 của UBND thành "
+        "phố Hà Nội; điểm tối đa của các lĩnh vực (10; 10; 14,5; 11; 16; 7; 16; 15,5 — tổng 100) theo cách "
+        "phân bổ của Quyết định 2948/QĐ-BNV của Bộ Nội vụ. Lĩnh vực cải cách thủ tục hành chính tính tự động "
+        "từ số liệu hồ sơ; các lĩnh vực khác do đơn vị tự chấm có tài liệu kiểm chứng, cấp trên xác nhận. "
+        "Các tiêu chí trong từng lĩnh vực và điểm của chúng là gợi ý; chưa tính điểm thưởng, điểm trừ và "
+        "điểm điều tra xã hội học. Quản trị hệ thống cần đối chiếu với văn bản hướng dẫn đang áp dụng."
+    ),
+    "areas": [
+        {"code": "LV1", "name": "Công tác chỉ đạo, điều hành cải cách hành chính", "criteria": [
+            _manual("1.1", "2", "Kế hoạch cải cách hành chính năm: ban hành đúng hạn, đầy đủ nhiệm vụ"),
+            _manual("1.2", "1.5", "Báo cáo cải cách hành chính định kỳ đầy đủ, đúng hạn"),
+            _manual("1.3", "2", "Kiểm tra, tự kiểm tra công tác cải cách hành chính và xử lý sau kiểm tra"),
+            _manual("1.4", "1.5", "Thông tin, tuyên truyền về cải cách hành chính"),
+            _manual("1.5", "3", "Sự năng động trong chỉ đạo, điều hành: sáng kiến, mô hình mới"),
+        ]},
+        {"code": "LV2", "name": "Xây dựng và tổ chức thực hiện thể chế", "criteria": [
+            _manual("2.1", "3", "Ban hành văn bản quy phạm pháp luật, văn bản hành chính đúng thẩm quyền, trình tự"),
+            _manual("2.2", "2.5", "Theo dõi thi hành pháp luật trên địa bàn"),
+            _manual("2.3", "2.5", "Tự kiểm tra, rà soát văn bản và xử lý văn bản trái pháp luật"),
+            _manual("2.4", "2", "Phổ biến, giáo dục pháp luật"),
+        ]},
+        {"code": "LV3", "name": "Cải cách thủ tục hành chính và thực hiện cơ chế một cửa, một cửa liên thông",
+         "criteria": [
+            _manual("3.1", "2", "Công khai đầy đủ, đúng quy định thủ tục hành chính tại Bộ phận Một cửa và trên "
+                                "Cổng Dịch vụ công", "Nghị định 118/2025/NĐ-CP."),
+            {"code": "3.2", "method": "auto", "max_points": "4", "figure": "on_time_rate", "rule": "bands",
+             "bands": [{"min": 1.0, "share": 1.0}, {"min": 0.95, "share": 0.5}],
+             "name": "Tỷ lệ hồ sơ thủ tục hành chính giải quyết trước hạn, đúng hạn",
+             "source": "100% đạt điểm tối đa; từ 95% đạt một nửa (mức gợi ý)."},
+            {"code": "3.3", "method": "auto", "max_points": "1", "figure": "apology_coverage", "rule": "bands",
+             "bands": [{"min": 1.0, "share": 1.0}], "share_without_data": "1",
+             "name": "Xin lỗi người dân, tổ chức khi giải quyết hồ sơ quá hạn",
+             "source": "Không có hồ sơ quá hạn thì đạt điểm tối đa."},
+            {"code": "3.4", "method": "auto", "max_points": "2", "figure": "online_share", "rule": "bands",
+             "bands": [{"min": 0.5, "share": 1.0}, {"min": 0.3, "share": 0.5}],
+             "name": "Tỷ lệ hồ sơ tiếp nhận trực tuyến", "source": "Mức điểm gợi ý."},
+            {"code": "3.5", "method": "auto", "max_points": "2", "figure": "end_to_end_share",
+             "rule": "proportional",
+             "name": "Tỷ lệ thủ tục hành chính cung cấp dịch vụ công trực tuyến toàn trình",
+             "source": "Điểm tỷ lệ thuận với tỷ lệ đạt."},
+            {"code": "3.6", "method": "auto", "max_points": "1.5", "figure": "shortened_share",
+             "rule": "proportional", "name": "Tỷ lệ thủ tục hành chính được rút ngắn thời gian giải quyết",
+             "source": "Điểm tỷ lệ thuận với tỷ lệ đạt."},
+            _manual("3.7", "2", "Tiếp nhận, xử lý phản ánh, kiến nghị của cá nhân, tổ chức về quy định hành chính"),
+        ]},
+        {"code": "LV4", "name": "Cải cách tổ chức bộ máy hành chính nhà nước", "criteria": [
+            _manual("4.1", "4", "Sắp xếp, kiện toàn tổ chức bộ máy theo quy định"),
+            _manual("4.2", "3.5", "Thực hiện quy định về số lượng cán bộ, công chức, người hoạt động không chuyên trách"),
+            _manual("4.3", "3.5", "Thực hiện phân cấp, ủy quyền và kiểm tra việc thực hiện"),
+        ]},
+        {"code": "LV5", "name": "Cải cách chế độ công vụ", "criteria": [
+            _manual("5.1", "4", "Vị trí việc làm và cơ cấu ngạch công chức"),
+            _manual("5.2", "4", "Tuyển dụng, bố trí, sử dụng cán bộ, công chức đúng quy định"),
+            _manual("5.3", "3", "Đánh giá, xếp loại chất lượng cán bộ, công chức"),
+            _manual("5.4", "2.5", "Đào tạo, bồi dưỡng cán bộ, công chức"),
+            _manual("5.5", "2.5", "Chấp hành kỷ luật, kỷ cương hành chính"),
+        ]},
+        {"code": "LV6", "name": "Cải cách tài chính công", "criteria": [
+            _manual("6.1", "3", "Lập, chấp hành, quyết toán ngân sách đúng quy định"),
+            _manual("6.2", "2", "Quản lý, sử dụng tài sản công"),
+            _manual("6.3", "2", "Thực hành tiết kiệm, chống lãng phí; công khai tài chính"),
+        ]},
+        {"code": "LV7", "name": "Xây dựng và phát triển chính quyền điện tử, chính quyền số", "criteria": [
+            _manual("7.1", "4", "Sử dụng hệ thống quản lý văn bản và điều hành, chữ ký số"),
+            _manual("7.2", "4", "Gửi, nhận văn bản điện tử"),
+            _manual("7.3", "3", "Báo cáo qua Hệ thống thông tin báo cáo"),
+            _manual("7.4", "3", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính"),
+            _manual("7.5", "2", "Bảo đảm an toàn thông tin"),
+        ]},
+        {"code": "LV8", "name": "Tác động của cải cách hành chính đến người dân, tổ chức và phát triển kinh tế - "
+                                "xã hội", "criteria": [
+            _manual("8.1", "3", "Tác động đến chất lượng văn bản và tổ chức thi hành pháp luật"),
+            _manual("8.2", "5", "Mức độ hài lòng của người dân, tổ chức với việc giải quyết thủ tục hành chính",
+                    "Theo kết quả khảo sát; đơn vị ghi kết quả, cấp trên xác nhận."),
+            _manual("8.3", "3", "Tác động đến tổ chức bộ máy và đội ngũ cán bộ, công chức"),
+            _manual("8.4", "4.5", "Tác động đến thực hiện các chỉ tiêu phát triển kinh tế - xã hội của địa phương"),
+        ]},
+    ],
+}
+
 
 BUILTIN_RUBRICS = [
     {
@@ -26,7 +127,7 @@ BUILTIN_RUBRICS = [
             "3199/QĐ-UBND năm 2024 của UBND thành phố Hà Nội. Điểm tối đa và các mức điểm là giá trị "
             "gợi ý: quản trị hệ thống cần đối chiếu với văn bản hướng dẫn đang áp dụng tại địa phương."
         ),
-        "criteria": [
+        "areas": [{"code": "LV1", "name": "Cải cách thủ tục hành chính", "criteria": [
             {
                 "code": "TTHC-1", "method": "manual", "max_points": "1.5",
                 "name": "Công khai đầy đủ, đúng quy định thủ tục hành chính tại Bộ phận Một cửa và trên "
@@ -70,7 +171,7 @@ BUILTIN_RUBRICS = [
                 "name": "Tiếp nhận, xử lý phản ánh, kiến nghị của cá nhân, tổ chức về quy định hành chính",
                 "source": "Nghị định 20/2008/NĐ-CP; tiêu chí xử lý phản ánh, kiến nghị của Quyết định 876/QĐ-BNV.",
             },
-        ],
+        ]}],
     },
     {
         "code": "qd766-tiendo",
@@ -81,13 +182,14 @@ BUILTIN_RUBRICS = [
             "thuận với tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn. Chỉ số thời gian giải quyết trung bình "
             "của quyết định chưa được tính ở đây."
         ),
-        "criteria": [
+        "areas": [{"code": "LV1", "name": "Tiến độ, kết quả giải quyết", "criteria": [
             {
                 "code": "TD-1", "method": "auto", "max_points": "20", "figure": "on_time_rate",
                 "rule": "proportional",
                 "name": "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn",
                 "source": "Quyết định 766/QĐ-TTg năm 2022, nhóm chỉ số 2 (tiến độ, kết quả giải quyết).",
             },
-        ],
+        ]}],
     },
+    PAR_XA,
 ]

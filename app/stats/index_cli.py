@@ -8,7 +8,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.jinja_filters import format_number
 from app.stats.figures import FIGURE_LABELS
-from app.stats.index_service import RubricNotFound, UnitScore, figure_text, load_default_rubrics, score_unit
+from app.stats.index_service import (IndexResults, RubricNotFound, UnitScore, figure_text, load_default_rubrics,
+                                     published_results, score_unit)
+from app.stats.par_results import change_text, percent_text
 from app.units.models import Unit
 from app.worktime.clock import local_now
 
@@ -18,7 +20,7 @@ index_cli = AppGroup("index", help="Chỉ số cải cách hành chính: bộ ti
 @index_cli.command("load-defaults")
 @click.option("--year", type=int, default=None, help="Năm áp dụng (mặc định: năm nay).")
 def load_defaults_command(year: int | None) -> None:
-    """Nạp hai bộ tiêu chí mặc định cho năm; bộ tiêu chí đã có của năm đó được giữ nguyên."""
+    """Nạp các bộ tiêu chí mặc định cho năm (cchc-tthc, qd766-tiendo, par-xa); bộ đã có của năm đó được giữ nguyên."""
     year = year or local_now().year
     done = load_default_rubrics(year)
     db.session.commit()
@@ -62,3 +64,34 @@ def score_command(unit_code: str, year: int, rubric_code: str, output_format: st
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(_text(result))
+
+
+def _results_text(found: IndexResults) -> str:
+    lines = [f"Kết quả Chỉ số CCHC năm {found.year} — các đơn vị trực thuộc {found.parent.name} ({found.parent.code})",
+             f"Bộ tiêu chí {found.rubric.code}; số liệu từ {found.start:%d/%m/%Y} đến {found.end:%d/%m/%Y}"]
+    lines += [group.sentence() for group in found.results.groups]
+    for line in found.results.lines:
+        band = line.band.label if line.band else "—"
+        lines.append(f"  {line.rank_label:>7}  {line.name} ({line.code}): {percent_text(line.percent)}, {band}, "
+                     f"so với năm trước {change_text(line.change)}")
+    return "\n".join(lines)
+
+
+@index_cli.command("results")
+@click.option("--unit", "unit_code", required=True, help="Mã định danh của đơn vị cấp trên.")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Năm chấm điểm.")
+@click.option("--rubric", "rubric_code", required=True, help="Mã bộ tiêu chí, ví dụ par-xa.")
+@click.option("--format", "output_format", type=click.Choice(["json", "text"]), default="text", show_default=True)
+def results_command(unit_code: str, year: int, rubric_code: str, output_format: str) -> None:
+    """Kết quả công bố chỉ số của các đơn vị trực thuộc: chỉ số, xếp hạng trong khối, nhóm; trung bình từng khối."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise click.ClickException(f"Không có đơn vị mã {unit_code}.")
+    try:
+        found = published_results(unit, year, rubric_code, local_now().date())
+    except RubricNotFound as error:
+        raise click.ClickException(str(error)) from None
+    if output_format == "json":
+        click.echo(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_results_text(found))

@@ -1,4 +1,5 @@
-"""The PAR index as data: rubrics versioned by year, their criteria, and units' manual scores with evidence."""
+"""The PAR index as data: rubrics versioned by year, their areas and criteria, and units' manual scores with
+evidence."""
 from datetime import datetime
 from decimal import Decimal
 
@@ -29,6 +30,9 @@ class Rubric(db.Model):
     criteria: Mapped[list["Criterion"]] = relationship(
         back_populates="rubric", order_by="Criterion.position", cascade="all, delete-orphan"
     )
+    areas: Mapped[list["Area"]] = relationship(
+        back_populates="rubric", order_by="Area.position", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Rubric {self.code} {self.year}>"
@@ -42,6 +46,25 @@ class Rubric(db.Model):
         return [criterion.as_rule() for criterion in self.criteria]
 
 
+class Area(db.Model):
+    """An area of the index (lĩnh vực đánh giá), e.g. "Cải cách thủ tục hành chính": its maximum is the sum
+    of its criteria's."""
+
+    __tablename__ = "index_areas"
+    __table_args__ = (UniqueConstraint("rubric_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("index_rubrics.id"))  # indexed by the unique pair
+    position: Mapped[int] = mapped_column(default=1)
+    code: Mapped[str] = mapped_column(String(20))  # "LV3"
+    name: Mapped[str] = mapped_column(Text)
+
+    rubric: Mapped[Rubric] = relationship(back_populates="areas")
+
+    def __repr__(self) -> str:
+        return f"<Area {self.code} of rubric {self.rubric_id}>"
+
+
 class Criterion(db.Model):
     """One criterion (tiêu chí) of a rubric: scored from a named figure, or entered by hand."""
 
@@ -50,6 +73,9 @@ class Criterion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rubric_id: Mapped[int] = mapped_column(ForeignKey("index_rubrics.id"), index=True)
+    # None only for a criterion made outside the pages and loaders (they always name one): it then counts
+    # in an area of its own, "Tiêu chí chưa xếp lĩnh vực".
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("index_areas.id"), index=True)
     position: Mapped[int] = mapped_column(default=1)
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(Text)
@@ -65,6 +91,7 @@ class Criterion(db.Model):
     source: Mapped[str] = mapped_column(Text, default="")  # legal source and notes
 
     rubric: Mapped[Rubric] = relationship(back_populates="criteria")
+    area: Mapped[Area | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Criterion {self.code} of rubric {self.rubric_id}>"

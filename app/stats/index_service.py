@@ -1,5 +1,6 @@
 """Scores units on a rubric and ranks the units under a parent: loads the rubric, asks the figures engine
-for the figures and the database for confirmed manual entries, and leaves the arithmetic to par_index.
+for the figures and the database for confirmed manual entries, and leaves the arithmetic to par_index
+(each area's total and the published results — ranks within blocks, bands, averages — to par_results).
 Also the operations on rubrics (load the defaults, copy to a year) and on manual scores (enter, confirm,
 send back) with their evidence files."""
 import uuid
@@ -19,8 +20,9 @@ from app.extensions import db
 from app.jinja_filters import format_number
 from app.stats.builtin_rubrics import BUILTIN_RUBRICS
 from app.stats.figures import FIGURE_LABELS, Report06, children_report, named_figures, report_06
-from app.stats.index_models import Criterion, ManualScore, Rubric
+from app.stats.index_models import Area, Criterion, ManualScore, Rubric
 from app.stats.par_index import Method, RubricScore, Status, competition_ranks, rank_label, score_rubric
+from app.stats.par_results import AreaScore, PublishedResults, UnitEntry, block_of, publish, score_areas
 from app.units.models import Unit
 from app.vntext import nfc
 
@@ -55,7 +57,8 @@ def scoring_period(year: int, today: date) -> tuple[date, date]:
 
 def load_rubric(code: str, year: int) -> Rubric:
     rubric = db.session.scalar(
-        select(Rubric).where(Rubric.code == code, Rubric.year == year).options(selectinload(Rubric.criteria))
+        select(Rubric).where(Rubric.code == code, Rubric.year == year)
+        .options(selectinload(Rubric.criteria), selectinload(Rubric.areas))
     )
     if rubric is None:
         raise RubricNotFound(code, year)
@@ -86,6 +89,10 @@ class UnitScore:
         return [(criterion, scored, self.manual_scores.get(criterion.id))
                 for criterion, scored in zip(self.rubric.criteria, self.score.criteria, strict=True)]
 
+    def areas(self) -> tuple[AreaScore, ...]:
+        """Each area of the rubric (lĩnh vực) with its points and maximum."""
+        return areas_of(self.rubric, self.score)
+
     def as_json(self) -> dict:
         """The shape `flask index score --format json` prints."""
         score = self.score
@@ -105,6 +112,24 @@ class UnitScore:
                 for item in score.criteria
             ],
         }
+
+
+UNASSIGNED_AREA = ("—", "Tiêu chí chưa xếp lĩnh vực")
+
+
+def area_layout(rubric: Rubric) -> list[tuple[str, str, list[str]]]:
+    """The rubric's areas in order, each (code, name, its criteria's codes); criteria without an area last."""
+    codes: dict[int | None, list[str]] = {area.id: [] for area in rubric.areas}
+    for criterion in rubric.criteria:
+        codes.setdefault(criterion.area_id if criterion.area_id in codes else None, []).append(criterion.code)
+    layout = [(area.code, area.name, codes[area.id]) for area in rubric.areas]
+    if codes.get(None):
+        layout.append((*UNASSIGNED_AREA, codes[None]))
+    return layout
+
+
+def areas_of(rubric: Rubric, score: RubricScore) -> tuple[AreaScore, ...]:
+    return score_areas(area_layout(rubric), {item.code: (item.points, item.max_points) for item in score.criteria})
 
 
 def _manual_scores(rubric: Rubric, unit_ids: list[int]) -> dict[tuple[int, int], ManualScore]:
@@ -215,6 +240,81 @@ def rank_children(parent: Unit, year: int, rubric_code: str, today: date) -> lis
             for (child, score, figures), rank in zip(scored, ranks, strict=True)]
 
 
+@dataclass
+class IndexResults:
+    """The published results of the units directly below `parent` for a year (`par_results` has the rules)."""
+
+    parent: Unit
+    rubric: Rubric
+    start: date
+    end: date
+    results: PublishedResults
+    units: dict[int, Unit]
+    areas: dict[int, tuple[AreaScore, ...]]  # by unit id
+    has_last_year: bool  # the rubric's code has a rubric the year before
+
+    @property
+    def year(self) -> int:
+        return self.rubric.year
+
+    @property
+    def is_demo(self) -> bool:
+        return any(unit.is_demo for unit in self.units.values())
+
+    def as_json(self) -> dict:
+        """The shape `flask index results --format json` prints: percentages as the page shows them."""
+        return {
+            "units": [
+                {"code": line.code, "name": line.name, "kind": str(line.block),
+                 "percent": float(line.percent) if line.percent is not None else None,
+                 "rank": line.rank_label if line.rank is not None else None,
+                 "band": str(line.band) if line.band is not None else None}
+                for line in self.results.lines
+            ],
+            "groups": [
+                {"kind": str(group.block), "average": float(group.average) if group.average is not None else None,
+                 "bands": {str(band): count for band, count in group.bands.items()}}
+                for group in self.results.groups
+            ],
+        }
+
+
+def _was_assessed(score: RubricScore) -> bool:
+    """Whether a unit has a result at all: some criterion computed from data or confirmed by the higher unit.
+    A unit with none (nothing entered, nothing confirmed, no figure) is listed without a percentage, rank or
+    band rather than ranked last with 0%."""
+    return any(item.status in (Status.SCORED, Status.CONFIRMED) for item in score.criteria)
+
+
+def published_results(parent: Unit, year: int, rubric_code: str, today: date) -> IndexResults:
+    """Every unit directly below `parent` with its percentage, rank within its block, band and change from
+    the year before (on the rubric of the same code, if there is one), and each block's figures.
+
+    Batched like `rank_children`, which it calls for each of the two years: the number of queries does not
+    grow with the number of units or criteria.
+    """
+    ranked = rank_children(parent, year, rubric_code, today)
+    rubric = load_rubric(rubric_code, year)
+    try:
+        last_year = {row.unit.id: row.score for row in rank_children(parent, year - 1, rubric_code, today)}
+        has_last_year = True
+    except RubricNotFound:
+        last_year, has_last_year = {}, False
+    entries = []
+    for row in ranked:
+        this = row.score if _was_assessed(row.score) else None
+        last = last_year.get(row.unit.id)
+        last = last if last is not None and _was_assessed(last) else None
+        entries.append(UnitEntry(
+            row.unit.id, row.unit.code, row.unit.name, block_of(row.unit.kind, row.unit.name),
+            this.points if this is not None else None, this.max_points if this is not None else None,
+            last.points if last is not None else None, last.max_points if last is not None else None,
+        ))
+    start, end = scoring_period(year, today)
+    return IndexResults(parent, rubric, start, end, publish(entries), {row.unit.id: row.unit for row in ranked},
+                        {row.unit.id: areas_of(rubric, row.score) for row in ranked}, has_last_year)
+
+
 def load_default_rubrics(year: int) -> list[tuple[str, bool]]:
     """Create the built-in rubrics for `year` if missing: (code, created?) for each. An existing rubric of
     that code and year is left as it is, whatever an administrator changed in it."""
@@ -224,13 +324,18 @@ def load_default_rubrics(year: int) -> list[tuple[str, bool]]:
         if exists is None:
             rubric = Rubric(code=data["code"], year=year, name=data["name"], description=data["description"],
                             is_builtin_default=True)
-            for position, item in enumerate(data["criteria"], start=1):
-                rubric.criteria.append(Criterion(
-                    position=position, code=item["code"], name=item["name"],
-                    max_points=Decimal(item["max_points"]), method=item["method"], figure=item.get("figure"),
-                    rule=item.get("rule"), bands=item.get("bands", []),
-                    share_without_data=Decimal(item.get("share_without_data", "0")), source=item.get("source", ""),
-                ))
+            position = 0
+            for area_position, area_data in enumerate(data["areas"], start=1):
+                area = Area(position=area_position, code=area_data["code"], name=area_data["name"])
+                rubric.areas.append(area)
+                for item in area_data["criteria"]:
+                    position += 1
+                    rubric.criteria.append(Criterion(
+                        area=area, position=position, code=item["code"], name=item["name"],
+                        max_points=Decimal(item["max_points"]), method=item["method"], figure=item.get("figure"),
+                        rule=item.get("rule"), bands=item.get("bands", []),
+                        share_without_data=Decimal(item.get("share_without_data", "0")), source=item.get("source", ""),
+                    ))
             db.session.add(rubric)
         done.append((data["code"], exists is None))
     return done
@@ -242,9 +347,13 @@ def copy_rubric(rubric: Rubric, year: int, now: datetime) -> Rubric:
         raise ValueError(f"Năm {year} đã có bộ tiêu chí {rubric.code}.")
     copy = Rubric(code=rubric.code, year=year, name=rubric.name, description=rubric.description,
                   is_builtin_default=rubric.is_builtin_default, updated_at=now)
+    areas = {}
+    for area in rubric.areas:
+        areas[area.id] = Area(position=area.position, code=area.code, name=area.name)
+        copy.areas.append(areas[area.id])
     for criterion in rubric.criteria:
         copy.criteria.append(Criterion(
-            position=criterion.position, code=criterion.code, name=criterion.name,
+            area=areas.get(criterion.area_id), position=criterion.position, code=criterion.code, name=criterion.name,
             max_points=criterion.max_points, method=criterion.method, figure=criterion.figure,
             rule=criterion.rule, bands=list(criterion.bands or []),
             share_without_data=criterion.share_without_data, source=criterion.source,

@@ -17,8 +17,10 @@ from app.jinja_filters import format_number
 from app.stats.figures import FIGURE_LABELS
 from app.stats.index_models import Criterion, ManualScore, Rubric, may_enter_manual_scores
 from app.stats.index_service import (MAX_EVIDENCE_BYTES, RATE_FIGURES, Evidence, copy_rubric, enter_manual_score,
-                                     evidence_path, evidence_problem, figure_text, manual_score_count, rank_children,
-                                     review_manual_score, rubric_years, rubrics_of_year, score_unit)
+                                     evidence_path, evidence_problem, figure_text, manual_score_count,
+                                     published_results, rank_children, review_manual_score, rubric_years,
+                                     rubrics_of_year, score_unit)
+from app.stats.par_results import change_text, percent_text, published_percent
 from app.stats.par_index import BandsError, Method, Rule, Status, describe_rule, format_bands, parse_bands
 from app.units.scope import get_visible_or_404, get_visible_unit_or_404
 from app.vntext import nfc
@@ -32,7 +34,8 @@ HUNDRED = Decimal(100)
 @index_bp.context_processor
 def _helpers():
     return {"figure_text": figure_text, "figure_labels": FIGURE_LABELS, "describe_rule": describe_rule,
-            "Status": Status}
+            "Status": Status, "percent_text": percent_text, "change_text": change_text,
+            "published_percent": published_percent}
 
 
 class RubricForm(Form):
@@ -51,6 +54,8 @@ class CriterionForm(Form):
     code = StringField("Mã tiêu chí", validators=[DataRequired("Nhập mã tiêu chí."), Length(max=20)],
                        filters=[nfc], description="Ví dụ: TTHC-2.")
     position = IntegerField("Thứ tự", validators=[Optional(), NumberRange(min=1, max=999)])
+    # Choices are the rubric's areas, set by the view; a form that names none goes to the last area.
+    area_id = SelectField("Lĩnh vực", choices=[])
     name = TextAreaField("Tên tiêu chí", validators=[DataRequired("Nhập tên tiêu chí.")], filters=[nfc])
     max_points = DecimalField("Điểm tối đa", places=None, validators=[
         InputRequired("Nhập điểm tối đa."), NumberRange(min=Decimal("0.01"), max=1000, message="Điểm phải lớn hơn 0.")])
@@ -116,11 +121,14 @@ def _render_unit_index(unit, year: int, rubric_code: str | None, bound_form=None
     rubrics = rubrics_of_year(year)
     if rubric_code not in {rubric.code for rubric in rubrics}:
         rubric_code = rubrics[0].code if rubrics else None
-    result, ranking, entry_forms, reject_forms = None, [], {}, {}
+    result, ranking, entry_forms, reject_forms, own_result = None, [], {}, {}, None
     if rubric_code:
         result = score_unit(unit, year, rubric_code, today)
         if unit.children:
             ranking = rank_children(unit, year, rubric_code, today)
+        if unit.parent is not None:
+            # The unit's own line of its parent's published results: its rank among its block, nothing of the others.
+            own_result = published_results(unit.parent, year, rubric_code, today).results.line_of(unit.id)
         can_enter = may_enter_manual_scores(current_user, unit)
         for criterion, _, manual in result.criteria():
             if criterion.is_manual and can_enter:
@@ -133,7 +141,7 @@ def _render_unit_index(unit, year: int, rubric_code: str | None, bound_form=None
     years = sorted(set(rubric_years()) | {today.year, year}, reverse=True)
     return render_template(
         "stats/index_unit.html", unit=unit, year=year, years=years, rubrics=rubrics, rubric_code=rubric_code,
-        result=result, ranking=ranking, entry_forms=entry_forms, reject_forms=reject_forms,
+        result=result, ranking=ranking, entry_forms=entry_forms, reject_forms=reject_forms, own_result=own_result,
     ), status
 
 
@@ -299,6 +307,10 @@ def rubric_copy(rubric_id: int):
 
 def _edit_criterion(rubric: Rubric, criterion: Criterion | None):
     form = CriterionForm(obj=criterion)
+    form.area_id.choices = options([(str(area.id), f"{area.code} · {area.name}") for area in rubric.areas]
+                                   or [("", "—")])
+    if form.area_id.data in (None, "", "None"):
+        form.area_id.data = str(rubric.areas[-1].id) if rubric.areas else ""
     if not form.is_submitted():
         if criterion is not None:
             form.bands_text.data = format_bands(criterion.band_list)
@@ -321,6 +333,7 @@ def _edit_criterion(rubric: Rubric, criterion: Criterion | None):
             is_auto = form.method.data == Method.AUTO
             criterion.code, criterion.name, criterion.max_points = form.code.data, form.name.data, form.max_points.data
             criterion.position = position
+            criterion.area_id = int(form.area_id.data) if form.area_id.data else None
             criterion.method, criterion.source = form.method.data, form.source.data
             criterion.figure = form.figure.data if is_auto else None
             criterion.rule = form.rule.data if is_auto else None
@@ -362,3 +375,7 @@ def criterion_delete(criterion_id: int):
         db.session.commit()
         flash(f"Đã xóa tiêu chí {criterion.code}.", "success")
     return redirect(url_for("index.rubric_detail", rubric_id=rubric.id), code=303)
+
+
+# The published results' routes live on this blueprint too (their module imports `index_bp` from here).
+from app.stats import index_results_views  # noqa: E402,F401

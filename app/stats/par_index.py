@@ -1,7 +1,8 @@
 """The arithmetic of the PAR index (chỉ số CCHC): a criterion's points from a figure or a manual entry, a
 rubric's total and percent, and ranks that share ties. Pure: no Flask, no SQLAlchemy, no clock.
 
-Score % = points achieved ÷ maximum points × 100, rounded to one decimal place (DOMAIN.md "The index";
+Score % = points achieved ÷ maximum points × 100, rounded half up to two decimal places as the published
+results write it ("93,01%", ../shared/seeds/; `par_results` ranks and bands on that value) (DOMAIN.md "The index";
 the Ministry of Home Affairs' methods, Decision 876/QĐ-BNV 2022 and its successors, score every area
 this way). Criteria, maximum points and rules are data (a rubric per year); this module only applies them.
 
@@ -110,7 +111,7 @@ class RubricScore:
     criteria: tuple[CriterionScore, ...]
     points: Decimal
     max_points: Decimal
-    percent: Decimal | None  # one decimal place; None when the rubric has no points at all
+    percent: Decimal | None  # two decimal places; None when the rubric has no points at all
 
     @property
     def pending_count(self) -> int:
@@ -159,10 +160,10 @@ def score_criterion(rule: CriterionRule, value: float | None = None,
 
 
 def percent_of(points: Decimal, max_points: Decimal) -> Decimal | None:
-    """points ÷ max × 100, one decimal place, half up; None when there is no maximum."""
+    """points ÷ max × 100, two decimal places, half up; None when there is no maximum."""
     if not max_points:
         return None
-    return (points / max_points * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (points / max_points * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def score_rubric(rules: list[CriterionRule], figures: dict[str, float | int | None],

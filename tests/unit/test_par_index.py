@@ -86,7 +86,7 @@ def test_manual_points_count_only_once_a_higher_unit_confirms_them(entry, points
     assert not scored.is_automatic
 
 
-def test_the_rubric_total_is_the_sum_and_the_percent_has_one_decimal():
+def test_the_rubric_total_is_the_sum_and_the_percent_has_two_decimals():
     rules = [auto("A"), auto("B", max_points="20", rule=Rule.PROPORTIONAL, bands=()), manual("M"), manual("N")]
     score = score_rubric(
         rules,
@@ -97,7 +97,7 @@ def test_the_rubric_total_is_the_sum_and_the_percent_has_one_decimal():
     assert [item.points for item in score.criteria] == [D("1.50"), D("19.20"), D("1.00"), D("0.00")]
     assert score.points == D("21.70")
     assert score.max_points == D("26.00")
-    assert score.percent == D("83.5")  # 21.7 ÷ 26 × 100 = 83.46…
+    assert score.percent == D("83.46")  # 21.7 ÷ 26 × 100 = 83.461…
     assert score.pending_count == 1
 
 
@@ -107,7 +107,7 @@ def test_a_rubric_without_points_has_no_percent():
 
 @pytest.mark.parametrize(
     ("points", "max_points", "percent"),
-    [("8.5", "12", "70.8"), ("12", "12", "100.0"), ("0", "12", "0.0"), ("1", "3", "33.3"), ("2", "3", "66.7"),
+    [("8.5", "12", "70.83"), ("12", "12", "100.00"), ("0", "12", "0.00"), ("1", "3", "33.33"), ("2", "3", "66.67"),
      ("0.0625", "0.5", "12.5")],
 )
 def test_percent_is_points_over_maximum_times_100_rounded_half_up(points, max_points, percent):

@@ -96,26 +96,35 @@ def test_the_defaults_load_once_and_an_administrators_edits_are_kept(app, world)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["index", "load-defaults", "--year", str(YEAR)])
     assert first.exit_code == 0, first.output
-    assert first.output.count("Đã tạo bộ tiêu chí") == 2
+    assert first.output.count("Đã tạo bộ tiêu chí") == 3
     rubrics = db.session.scalars(select(Rubric).order_by(Rubric.code)).all()
-    assert [(r.code, r.year) for r in rubrics] == [("cchc-tthc", YEAR), ("qd766-tiendo", YEAR)]
+    assert [(r.code, r.year) for r in rubrics] == [("cchc-tthc", YEAR), ("par-xa", YEAR), ("qd766-tiendo", YEAR)]
     for rubric in rubrics:
         assert rubric.is_builtin_default
         assert "Mặc định — cần điều chỉnh theo hướng dẫn hiện hành" in rubric.name
         assert "Mặc định — cần điều chỉnh theo hướng dẫn hiện hành" in rubric.description
     assert rubrics[0].max_points == Decimal(12)
-    assert rubrics[1].max_points == Decimal(20)
+    assert rubrics[2].max_points == Decimal(20)
+    # The whole index of a ward: eight areas weighted as Decision 2948/QĐ-BNV weighted them, 100 points.
+    par = rubrics[1]
+    assert rubrics[1].max_points == Decimal(100)
+    assert [(area.code, sum(c.max_points for c in par.criteria if c.area_id == area.id)) for area in par.areas] == [
+        ("LV1", 10), ("LV2", 10), ("LV3", Decimal("14.5")), ("LV4", 11), ("LV5", 16), ("LV6", 7), ("LV7", 16),
+        ("LV8", Decimal("15.5"))]
+    assert par.areas[2].name.startswith("Cải cách thủ tục hành chính")
+    assert {c.method for c in par.criteria if c.area_id == par.areas[2].id} == {"auto", "manual"}
+    assert {c.method for c in par.criteria if c.area_id != par.areas[2].id} == {"manual"}
 
     criterion = manual_criterion("TTHC-2")
     criterion.max_points = Decimal(4)
     db.session.commit()
     again = runner.invoke(args=["index", "load-defaults", "--year", str(YEAR)])
     assert again.exit_code == 0
-    assert again.output.count("giữ nguyên") == 2
+    assert again.output.count("giữ nguyên") == 3
     db.session.expire_all()
-    assert db.session.scalar(select(func.count()).select_from(Rubric)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Rubric)) == 3
     assert manual_criterion("TTHC-2").max_points == Decimal(4)
-    assert db.session.scalar(select(func.count()).select_from(Criterion)) == 8
+    assert db.session.scalar(select(func.count()).select_from(Criterion)) == 8 + len(par.criteria)
 
 
 def test_a_units_score_takes_its_figures_from_report_06(figures_2025):
@@ -134,7 +143,7 @@ def test_a_units_score_takes_its_figures_from_report_06(figures_2025):
         Decimal("0.00"), Decimal("0.00"), Decimal("1.00"), Decimal("0.00"), Decimal("0.75"), Decimal("0.75"),
         Decimal("0.00")]
     assert (result.score.points, result.score.max_points, result.score.percent) == (
-        Decimal("2.50"), Decimal("12.00"), Decimal("20.8"))
+        Decimal("2.50"), Decimal("12.00"), Decimal("20.83"))
     assert items["TTHC-1"].status == Status.NOT_ENTERED
 
     progress = score_unit(world.ward_a, YEAR, "qd766-tiendo", TODAY)
@@ -161,7 +170,7 @@ def test_the_unit_page_shows_each_criterion_its_figure_points_and_method(client,
     response = client.get(f"/units/{world.ward_a.id}/index?year={YEAR}&rubric=cchc-tthc")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "2,5/12" in page and "20,8%" in page
+    assert "2,5/12" in page and "20,83%" in page
     assert "Tỷ lệ hồ sơ giải quyết trước và đúng hạn: <strong>75%</strong>" in page
     assert "Tự động" in page and "Tự chấm" in page and "Chưa tự chấm" in page
     assert "cần điều chỉnh theo hướng dẫn hiện hành" in page
@@ -365,6 +374,7 @@ def test_an_administrator_adds_and_removes_a_criterion(client, figures_2025, log
     assert score_unit(world.ward_a, YEAR, "cchc-tthc", TODAY).score.max_points == Decimal("14.00")
     added = manual_criterion("TTHC-8")
     assert added.position == 8
+    assert added.area_id == rubric.areas[0].id  # the form named no area: the rubric's last (and only) one
     duplicate = client.post(f"/index/rubrics/{rubric.id}/criteria/new", data={
         "code": "TTHC-8", "name": "Lần nữa", "max_points": "1", "method": "manual", "share_without_data": "0"})
     assert duplicate.status_code == 422
@@ -389,6 +399,8 @@ def test_an_administrator_copies_a_rubric_to_a_new_year(client, figures_2025, lo
     assert response.status_code == 303
     copy = db.session.scalar(select(Rubric).where(Rubric.code == "cchc-tthc", Rubric.year == 2027))
     assert [c.code for c in copy.criteria] == [c.code for c in rubric.criteria]
+    assert [(a.code, a.name) for a in copy.areas] == [(a.code, a.name) for a in rubric.areas]
+    assert {c.area.rubric_id for c in copy.criteria} == {copy.id}  # the copy's own areas
     assert copy.max_points == rubric.max_points
     again = client.post(f"/index/rubrics/{rubric.id}/copy", data={"year": "2027"})
     assert again.status_code == 422 and "Năm 2027 đã có bộ tiêu chí cchc-tthc" in again.get_data(as_text=True)
@@ -399,7 +411,7 @@ def test_an_administrator_copies_a_rubric_to_a_new_year(client, figures_2025, lo
     db.session.refresh(copy)
     assert (copy.name, copy.is_builtin_default) == ("Bộ tiêu chí 2027 đã điều chỉnh", False)
     listing = client.get("/index/rubrics").get_data(as_text=True)
-    assert "Bộ tiêu chí 2027 đã điều chỉnh" in listing and listing.count('badge warn">Mặc định') == 2
+    assert "Bộ tiêu chí 2027 đã điều chỉnh" in listing and listing.count('badge warn">Mặc định') == 3
 
 
 def test_everyone_reads_the_rubrics_and_only_administrators_see_the_edit_links(client, figures_2025, login_as):
@@ -421,7 +433,7 @@ def test_the_cli_prints_the_score_with_its_criteria_as_json(app, figures_2025):
     printed = json.loads(result.output)
     assert {"unit", "year", "rubric", "points", "max_points", "percent", "criteria"} <= set(printed)
     assert (printed["unit"], printed["year"], printed["rubric"]) == (figures_2025.ward_a.code, YEAR, "cchc-tthc")
-    assert (printed["points"], printed["max_points"], printed["percent"]) == (2.5, 12.0, 20.8)
+    assert (printed["points"], printed["max_points"], printed["percent"]) == (2.5, 12.0, 20.83)
     assert printed["criteria"][1] == {"code": "TTHC-2", "name": "Tỷ lệ hồ sơ thủ tục hành chính giải quyết trước hạn, đúng hạn",
                                       "method": "auto", "figure": "on_time_rate", "value": 0.75, "points": 0.0,
                                       "max_points": 3.0, "status": "scored"}
@@ -429,7 +441,7 @@ def test_the_cli_prints_the_score_with_its_criteria_as_json(app, figures_2025):
 
     text = app.test_cli_runner().invoke(args=["index", "score", "--unit", figures_2025.ward_a.code, "--year",
                                               str(YEAR), "--rubric", "cchc-tthc"])
-    assert "Tổng: 2,5/12 điểm = 20,8%" in text.output
+    assert "Tổng: 2,5/12 điểm = 20,83%" in text.output
     missing = app.test_cli_runner().invoke(args=["index", "score", "--unit", figures_2025.ward_a.code, "--year",
                                                  "2031", "--rubric", "cchc-tthc"])
     assert missing.exit_code != 0 and "Không có bộ tiêu chí cchc-tthc năm 2031" in missing.output
@@ -440,13 +452,13 @@ def test_children_are_ranked_on_the_same_figures_as_report_06(client, figures_20
     ranking = rank_children(world.city, YEAR, "cchc-tthc", TODAY)
     # Ward B: 100% on time (3) + no late dossier (1) = 4/12; the district holds ward A: 2.5/12.
     assert [(row.unit.name, row.rank_label, row.score.percent) for row in ranking] == [
-        ("Xã Bình Minh", "1/2", Decimal("33.3")), ("Quận Thử", "2/2", Decimal("20.8"))]
+        ("Xã Bình Minh", "1/2", Decimal("33.33")), ("Quận Thử", "2/2", Decimal("20.83"))]
     for row in ranking:
         assert row.figures == named_figures(report_06(row.unit, date(YEAR, 1, 1), date(YEAR, 12, 31)))
     login_as(world.users["officer_city"])
     page = client.get(f"/units/{world.city.id}/index?year={YEAR}&rubric=cchc-tthc").get_data(as_text=True)
     assert "Xếp hạng các đơn vị trực thuộc" in page and "1/2" in page and "2/2" in page
-    assert "Cao nhất: Xã Bình Minh 33,3%; thấp nhất: Quận Thử 20,8%." in page
+    assert "Cao nhất: Xã Bình Minh 33,33%; thấp nhất: Quận Thử 20,83%." in page
 
 
 def test_units_with_the_same_score_share_a_rank(figures_2025):

@@ -36,6 +36,11 @@ def _form_for_override(objects):
     return {"day": "2026-12-31", "is_working": "0", "unit_id": str(objects["unit"].id), "note": "Quyết định thử"}
 
 
+def _results_url(objects, suffix):
+    index_objects(objects)  # the rubric of 2025 the URL names
+    return f"/units/{objects['unit'].id}/index/results{suffix}?year=2025&rubric=thu"
+
+
 ROUTES = {
     "home.index": Route("GET", lambda o: "/", ALL_ROLES, scoped=False),
     "auth.login": Route("GET", lambda o: "/login", ALL_ROLES, success=302, scoped=False),
@@ -79,6 +84,10 @@ ROUTES = {
     "index.criterion_delete": Route("POST", lambda o: f"/index/criteria/{index_objects(o)['criterion'].id}/delete",
                                     {Role.ADMIN}, success=303, scoped=False),
     "index.unit_index": Route("GET", lambda o: f"/units/{o['unit'].id}/index?year=2025&rubric=thu", ALL_ROLES),
+    # The published results of the unit's subtree (a ward has none below it: an empty page, PDF and table).
+    "index.results": Route("GET", lambda o: _results_url(o, ""), {Role.OFFICER, Role.ADMIN}),
+    "index.results_pdf": Route("GET", lambda o: _results_url(o, ".pdf"), {Role.OFFICER, Role.ADMIN}),
+    "index.results_xlsx_download": Route("GET", lambda o: _results_url(o, ".xlsx"), {Role.OFFICER, Role.ADMIN}),
     "index.manual_score_save": Route(
         "POST", lambda o: f"/units/{o['unit'].id}/index/criteria/{index_objects(o)['criterion'].id}", {Role.CHAIR},
         success=303, data=lambda o: {f"criterion-{index_objects(o)['criterion'].id}-{name}": value for name, value in (
