@@ -68,6 +68,8 @@ class Config:
     LOGIN_MAX_DELAY = 3600
     # The public lookup, per address: a 6-digit PIN must not be guessable by trying them all.
     LOOKUP_LIMITS = os.environ.get("LOOKUP_LIMITS", "20 per minute;200 per hour")
+    # Wrong PINs (or rating codes) per dossier code, whatever the address; then its lookup is locked.
+    LOOKUP_CODE_LIMITS = os.environ.get("LOOKUP_CODE_LIMITS", "10 per day")
 
     # Security headers (app/security.py): HSTS only where TLS is certain; the addresses of the proxies
     # whose X-Forwarded-For/-Proto are believed ("" when the app faces browsers itself, as in development).

@@ -19,6 +19,8 @@ from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant,
 from app.dossiers.queries import DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, dossier_count, dossier_search
 from app.extensions import db
 from app.forms_vi import options
+from app.lookup.rating_codes import issue_rating_code
+from app.lookup.rating_codes import shown as shown_rating_code
 from app.importing import parse_day
 from app.reports.links import print_links
 from app.reports.papers import PAPER_AFTER_ACTION, Paper
@@ -239,6 +241,8 @@ def act(dossier_id: int):
     try:
         apply_action(dossier, action, data, current_user, calendar_for(dossier.unit), local_now(),
                      expected_version=form.version.data or 0)
+        # The citizen's rating code: drawn now, shown once below, kept only as a hash (app/lookup/rating_codes.py).
+        rating_code = issue_rating_code(dossier) if action == Action.RETURN_RESULT else None
         db.session.commit()
     except TransitionRefused as refusal:
         db.session.rollback()
@@ -252,6 +256,9 @@ def act(dossier_id: int):
         form.version.data = fresh.version
         return _render_detail(fresh, form, active_action=action, stale_events=events_since(fresh, seen)), 409
     flash(f"{action.label}: đã ghi vào hồ sơ {dossier.code}.", "success")
+    if rating_code:
+        flash(f"Mã đánh giá của công dân: {shown_rating_code(rating_code)} — đưa cho công dân cùng kết quả để "
+              "tự đánh giá tại trang Tra cứu hồ sơ. Mã chỉ hiện một lần; hệ thống không lưu lại.", "success")
     paper = PAPER_AFTER_ACTION.get(action)
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=paper.value if paper else None), code=303)
 

@@ -13,6 +13,7 @@ from app.dossiers.lifecycle import DossierState
 from app.dossiers.operations import Applicant, Intake, register_dossier
 from app.extensions import db, limiter
 from app.lookup.models import DossierRating
+from app.lookup.rating_codes import issue_rating_code
 from app.stats.figures import satisfaction
 from app.worktime.deadlines import OfficeHours
 from app.worktime.vietnam import build_calendar
@@ -33,6 +34,9 @@ def make_dossier(world):
                         received_at=received_at, applicant=Applicant(NAME, ID_NUMBER, PHONE, ADDRESS, EMAIL))
         dossier = register_dossier(intake, build_calendar(OfficeHours()), None, "pause", received_at)
         dossier.state = state
+        if state == DossierState.RETURNED:
+            # What the clerk hands the citizen with the result (kept here only for the test to type).
+            dossier.given_rating_code = issue_rating_code(dossier)
         db.session.commit()
         return dossier
 
@@ -43,9 +47,10 @@ def lookup_url(dossier, pin=None, code=None) -> str:
     return f"/tra-cuu?code={code or dossier.code}&pin={pin or dossier.lookup_pin}"
 
 
-def rate(client, dossier, rating="satisfied", comment=""):
-    return client.post("/tra-cuu/danh-gia", data={"code": dossier.code, "pin": dossier.lookup_pin,
-                                                  "rating": rating, "comment": comment})
+def rate(client, dossier, rating="satisfied", comment="", rating_code=None):
+    return client.post("/tra-cuu/danh-gia", data={
+        "code": dossier.code, "pin": dossier.lookup_pin, "rating": rating, "comment": comment,
+        "rating_code": rating_code if rating_code is not None else getattr(dossier, "given_rating_code", "")})
 
 
 def other_pin(pin: str) -> str:
