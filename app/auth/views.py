@@ -1,5 +1,6 @@
 """Sign in, sign out, one's own password, and the administrator's pages for users (plus `flask users create`)."""
 import math
+import re
 from functools import cache
 from urllib.parse import unquote, urlsplit
 
@@ -84,6 +85,9 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
+_DOT_SEGMENT = re.compile(r"(^|/)\.\.?(/|$)")
+
+
 def safe_next(target: str | None) -> str:
     """`target` if it is a path of this site, else the home page.
 
@@ -101,7 +105,9 @@ def safe_next(target: str | None) -> str:
     decoded = unquote(parts.path)
     if parts.scheme or parts.netloc or target.startswith("//") or decoded.startswith(("//", "/\\")):
         return home
-    if "\\" in decoded or any(not character.isprintable() for character in decoded):
+    if "\\" in decoded or "//" in decoded or _DOT_SEGMENT.search(decoded):
+        return home  # no path of ours has these; "/.//x" normalises to "//x", which reads as a host
+    if any(not character.isprintable() or character.isspace() for character in decoded):
         return home
     return target
 
