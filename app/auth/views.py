@@ -31,7 +31,7 @@ users_cli = AppGroup("users", help="Tài khoản người dùng.")
 def load_user(session_id: str) -> User | None:
     """The user of a session or remember cookie ("<id>.<token>"), if that token is still the account's."""
     user_id, _, token = session_id.partition(".")
-    if not user_id.isdigit() or len(user_id) > 10 or not token:
+    if not re.fullmatch(r"[0-9]{1,10}", user_id) or not token:
         return None  # a cookie from before session tokens, or forged: signed out
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or not user.holds_session_token(token):
