@@ -57,14 +57,24 @@ class Config:
     # Login throttling; production points this at Redis so that all app servers share counts.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins (app/auth/throttling.py): per address, whatever the account...
     LOGIN_LIMITS = os.environ.get("LOGIN_LIMITS", "10 per minute;50 per hour")
+    # ...per account from addresses it never signed in from (high: it must not deny the real user)...
+    LOGIN_ACCOUNT_LIMITS = os.environ.get("LOGIN_ACCOUNT_LIMITS", "100 per hour;500 per day")
+    LOGIN_KNOWN_ADDRESS_DAYS = 90
+    # ...and per (address, account): 4 free failures, then 30 s, 1 min, 2 min, … up to 1 hour.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_FIRST_DELAY = 30
+    LOGIN_MAX_DELAY = 3600
     # The public lookup, per address: a 6-digit PIN must not be guessable by trying them all.
     LOOKUP_LIMITS = os.environ.get("LOOKUP_LIMITS", "20 per minute;200 per hour")
+    # Wrong PINs (or rating codes) per dossier code, whatever the address; then its lookup is locked.
+    LOOKUP_CODE_LIMITS = os.environ.get("LOOKUP_CODE_LIMITS", "10 per day")
 
-    # Security headers (app/security.py): HSTS only where TLS is certain; proxies trusted for
-    # X-Forwarded-For/-Proto (0 when the app faces browsers itself, as in development).
+    # Security headers (app/security.py): HSTS only where TLS is certain; the addresses of the proxies
+    # whose X-Forwarded-For/-Proto are believed ("" when the app faces browsers itself, as in development).
     HSTS = False
-    TRUSTED_PROXIES = 0
+    TRUSTED_PROXIES = ""
 
     TEMPLATES_STRICT = False
     # Werkzeug's default (scrypt) in production; tests use a cheap method to stay fast.
@@ -119,10 +129,11 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     # Strict-Transport-Security on every answer: browsers then refuse plain HTTP for a year.
     HSTS = SESSION_COOKIE_SECURE
-    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto are believed (0: none).
-    # The rate limits key on the client's address: without this every citizen behind nginx
-    # would share the proxy's one budget.
-    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "1"))
+    # Addresses (or networks) of the reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto
+    # are believed; from any other address they are dropped, so a client that reaches gunicorn
+    # directly cannot choose its address. The rate limits key on the client's address: without a
+    # trusted proxy every citizen behind nginx would share the proxy's one budget.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
 
     # Shared by every worker and every app server; a key prefix keeps a shared Redis tidy.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")

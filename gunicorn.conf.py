@@ -60,8 +60,9 @@ if os.path.isdir("/dev/shm"):
 preload_app = False
 
 # The proxies whose X-Forwarded-Proto gunicorn believes (wsgi.url_scheme → https). The app's own
-# ProxyFix (TRUSTED_PROXIES, app/security.py) reads X-Forwarded-For for the client's address.
-# Set FORWARDED_ALLOW_IPS to the proxy's address when nginx runs on another machine.
+# ProxyFix reads X-Forwarded-For for the client's address, only from the addresses in TRUSTED_PROXIES
+# (app/security.py; from anyone else the headers are dropped). When nginx runs on another machine, set
+# both FORWARDED_ALLOW_IPS and TRUSTED_PROXIES to the proxy's address, never "*".
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 proc_name = "motcua"

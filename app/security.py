@@ -1,5 +1,7 @@
 """Security headers on every answer (pages, fragments, PDFs, static files), the trusted reverse proxy,
 and request values without NUL characters."""
+from ipaddress import ip_address, ip_network
+
 from flask import Flask, Request, Response, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -74,12 +76,55 @@ class AppRequest(Request):
     parameter_storage_class = NulFreeMultiDict
 
 
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
+                     "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX", "HTTP_FORWARDED")
+
+
+def trusted_networks(setting) -> list:
+    """TRUSTED_PROXIES, "127.0.0.1,::1" or "10.0.0.5,10.0.1.0/24": the proxies' addresses (empty or 0: none)."""
+    text = str(setting or "").strip()
+    if text in ("", "0"):
+        return []
+    try:
+        return [ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()]
+    except ValueError as error:
+        raise ValueError(f"TRUSTED_PROXIES phải là danh sách địa chỉ IP hoặc mạng của proxy, "
+                         f"cách nhau bởi dấu phẩy (ví dụ 127.0.0.1,::1): {error}") from None
+
+
+class TrustedProxyFix:
+    """X-Forwarded-For/-Proto/-Host believed only when the request comes from a trusted proxy.
+
+    nginx appends the address it saw to X-Forwarded-For, so the last entry is the client's; anything
+    before it was typed by the client. Whoever reaches gunicorn directly (another machine of the LAN
+    on an app server bound to 0.0.0.0) gets its headers removed: it cannot pose as another address to
+    the rate limits, the PIN budget or the audit log.
+    """
+
+    def __init__(self, wsgi_app, networks: list) -> None:
+        self.wsgi_app = wsgi_app
+        self.through_proxy = ProxyFix(wsgi_app, x_for=1, x_proto=1, x_host=1)
+        self.networks = networks
+
+    def is_trusted(self, address: str | None) -> bool:
+        try:
+            peer = ip_address(address or "")
+        except ValueError:
+            return False
+        return any(peer in network for network in self.networks)
+
+    def __call__(self, environ, start_response):
+        if self.is_trusted(environ.get("REMOTE_ADDR")):
+            return self.through_proxy(environ, start_response)
+        for header in FORWARDED_HEADERS:
+            environ.pop(header, None)
+        return self.wsgi_app(environ, start_response)
+
+
 def register(app: Flask) -> None:
     app.request_class = AppRequest
     app.after_request(_add_headers)
-    proxies = app.config["TRUSTED_PROXIES"]
-    if proxies:
-        # Believe X-Forwarded-For/-Proto/-Host from that many proxies in front (nginx), so that the
-        # rate limits see the citizen's address, url_for(_external=True) and the receipt's QR code
-        # the public https:// name, and request.is_secure is true behind TLS termination.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    # Always wrapped, even with no proxy configured: then every X-Forwarded-* is dropped. Behind a
+    # trusted proxy the rate limits see the citizen's address, url_for(_external=True) and the
+    # receipt's QR code the public https:// name, and request.is_secure is true behind TLS termination.
+    app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted_networks(app.config["TRUSTED_PROXIES"]))

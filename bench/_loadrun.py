@@ -26,7 +26,7 @@ OUT = ROOT / "bench" / "out"
 APP_BIN = ROOT / ".venv" / "bin"
 LOCUST = ROOT / ".venv-bench" / "bin" / "locust"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-PASSWORD = "demo12345"  # the demo's password (app/demo/cli.py DEMO_PASSWORD)
+PASSWORD = "thu-nghiem-mot-cua"  # the demo's password (app/demo/cli.py DEMO_PASSWORD)
 # Databases that belong to other people's runs: never dropped from here.
 PROTECTED_DATABASES = {"postgres", "template0", "template1", "test", "bench"}
 # The login limit is per address and all virtual users come from 127.0.0.1: production's

@@ -35,7 +35,7 @@ def main() -> None:
 
     app = create_app("development", WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     client = app.test_client()
-    assert client.post("/login", data={"username": "motcua.hadong", "password": "demo12345"}).status_code == 302
+    assert client.post("/login", data={"username": "motcua.hadong", "password": "thu-nghiem-mot-cua"}).status_code == 302
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Dossier))
         sample = db.session.scalar(select(Dossier).where(Dossier.unit.has(code="000.06.01.H26")).limit(1))
@@ -64,7 +64,7 @@ def main() -> None:
         print(f"  {label:<32} median {statistics.median(times):7.1f} ms   p90 {sorted(times)[int(len(times) * .9)]:7.1f} ms")
 
     officer = app.test_client()
-    assert officer.post("/login", data={"username": "canbo.thanhpho", "password": "demo12345"}).status_code == 302
+    assert officer.post("/login", data={"username": "canbo.thanhpho", "password": "thu-nghiem-mot-cua"}).status_code == 302
     for label, url in (("city officer: name, all wards", "/dossiers/?q=nguyen+van+an"),
                        ("city officer: home", "/")):
         officer.get(url)

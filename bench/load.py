@@ -6,7 +6,7 @@
 
 Recreates the database `motcua_load` on the local PostgreSQL (127.0.0.1:5432, user postgres),
 migrates it and loads the demo (city, wards, catalog, offerings), bench wards up to `--wards` and
-the virtual users' accounts `thutai.*` (password demo12345; their wards are marked as demo data),
+the virtual users' accounts `thutai.*` (password thu-nghiem-mot-cua; their wards are marked as demo data),
 and two months of demo dossiers. Then starts gunicorn on 127.0.0.1 in production mode (Redis
 limiter in database 13; the login limit raised to LOAD_LOGIN_LIMITS since every virtual user comes
 from 127.0.0.1, and cookies without Secure since there is no TLS proxy) and drives it with locust:

@@ -85,7 +85,7 @@ def main() -> None:
         build_demo(app)
         print(f"  done in {time.perf_counter() - started:.0f} s")
     client = app.test_client()
-    assert client.post("/login", data={"username": "canbo.thanhpho", "password": "demo12345"}).status_code == 302
+    assert client.post("/login", data={"username": "canbo.thanhpho", "password": "thu-nghiem-mot-cua"}).status_code == 302
     cutoff_day = app.config["REPORT_CUTOFF_DAY"]
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Dossier))

@@ -1,9 +1,10 @@
 """Sign-in and user administration forms."""
 from app.forms_vi import Form, options, record_id
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from app.auth.models import MIN_PASSWORD_LENGTH, ROLE_LABELS
+from app.auth.models import ROLE_LABELS
+from app.auth.passwords import MAX_LENGTH, password_problem
 from app.vntext import nfc
 
 
@@ -28,10 +29,35 @@ class UserForm(Form):
                             filters=[nfc])
     role = SelectField("Vai trò", choices=options((role.value, label) for role, label in ROLE_LABELS.items()))
     unit_id = SelectField("Đơn vị", coerce=record_id)
+    # Not Optional(): a password of spaces only must be refused, not taken for "unchanged".
     password = PasswordField(
         "Mật khẩu",
-        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200,
-                                       message=f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự.")],
-        description="Để trống nếu không đổi mật khẩu.",
+        description="Ít nhất 12 ký tự, không chứa tên đăng nhập, không phải mật khẩu phổ biến. "
+                    "Để trống nếu không đổi mật khẩu.",
     )
     is_active = BooleanField("Đang hoạt động", default=True)
+
+    def validate_password(self, field) -> None:
+        if not field.data:
+            return  # unchanged (the view asks for one when creating an account)
+        problem = password_problem(field.data, self.username.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class PasswordChangeForm(Form):
+    current_password = PasswordField("Mật khẩu hiện tại",
+                                     validators=[DataRequired("Nhập mật khẩu hiện tại."), Length(max=MAX_LENGTH)])
+    new_password = PasswordField("Mật khẩu mới",
+                                 description="Ít nhất 12 ký tự, không chứa tên đăng nhập, không phải mật khẩu phổ biến.")
+    confirm = PasswordField("Nhập lại mật khẩu mới",
+                            validators=[EqualTo("new_password", message="Hai lần nhập mật khẩu mới không khớp.")])
+
+    def __init__(self, username: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.account_username = username
+
+    def validate_new_password(self, field) -> None:
+        problem = password_problem(field.data or "", self.account_username)
+        if problem:
+            raise ValidationError(problem)

@@ -1,4 +1,6 @@
 """Users and their roles."""
+import hmac
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -32,7 +34,12 @@ ROLE_LABELS = {
     Role.ADMIN: "Quản trị hệ thống",
 }
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 12
+
+
+def new_session_token() -> str:
+    """A fresh random token: every session and "remember me" cookie of a user carries the current one."""
+    return secrets.token_urlsafe(24)
 
 
 class User(UserMixin, db.Model):
@@ -47,14 +54,33 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # Flask-Login's "alternative id": sessions and remember cookies hold "<id>.<token>"; changing the
+    # token (new password, deactivation, signing out) ends all of them at once.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 
     def set_password(self, password: str) -> None:
+        """Store the new password's hash and end every session signed in with the old one."""
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Every session and "remember me" cookie of this account stops working (the user loader refuses them)."""
+        self.session_token = new_session_token()
+
+    def deactivate(self) -> None:
+        self.is_active = False
+        self.end_sessions()
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token}"
+
+    def holds_session_token(self, token: str) -> bool:
+        return bool(self.session_token) and hmac.compare_digest(self.session_token.encode(), token.encode())
 
     @property
     def role_label(self) -> str:

@@ -22,7 +22,7 @@ from app.worktime.deadlines import TimeUnit
 
 demo_cli = AppGroup("demo", help="Dữ liệu mẫu để dùng thử.")
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "thu-nghiem-mot-cua"
 DEMO_CITY = ("000.00.00.H26", "Thành phố Hà Nội")
 # (agency code, name): real ward names of Hanoi since 1 Jul 2025; the codes are made up for the demo.
 DEMO_WARDS = [

@@ -26,6 +26,7 @@ from app.dossiers.operations import (ActionInput, Applicant, Intake, ReceivedDoc
                                      preview_due_at, register_dossier)
 from app.extensions import db
 from app.lookup.models import DossierRating, Rating
+from app.lookup.rating_codes import issue_rating_code, rating_code_matches
 from app.units.models import Unit, UnitKind
 from app.vntext import fold
 from app.worktime.clock import calendar_for
@@ -620,10 +621,12 @@ class _Life:
             days = rng.choices((0, 1, 2, 3, 5, 10), (35, 30, 15, 8, 8, 4))[0]
             returned_at = self._later(base, days * _DAY + rng.uniform(5, 240))
         if self._act(returned_at, Action.RETURN_RESULT, note=RETURN_NOTES[ChannelKind(dossier.channel)]):
-            self._rate()
+            # As at the desk: the rating code is drawn at the return and handed to the citizen.
+            self._rate(issue_rating_code(dossier))
 
-    def _rate(self) -> None:
-        """Perhaps the citizen's rating on the lookup page, within three days of collecting the result.
+    def _rate(self, rating_code: str) -> None:
+        """Perhaps the citizen's rating on the lookup page with the rating code handed over with the result,
+        within three days of collecting it.
 
         Drawn from a generator seeded by the dossier's code, not from the shared one, so that adding
         ratings left every other draw of the demo (and the figures tests read from it) as it was.
@@ -638,6 +641,8 @@ class _Life:
         late = dossier.resolution == Resolution.LATE
         rating = rng.choices(list(Rating), RATING_WEIGHTS["late" if late else "on_time"])[0]
         comment = rng.choice(RATING_COMMENTS[rating]) if rng.random() < 0.25 else ""
+        if not rating_code_matches(dossier, rating_code):
+            return  # what the lookup page would refuse
         db.session.add(DossierRating(dossier=dossier, rating=rating, comment=comment, rated_at=rated_at))
         self.rated += 1
 

@@ -63,6 +63,9 @@ class Dossier(db.Model):
     code: Mapped[str] = mapped_column(String(60), unique=True)
     # With the code, opens the public lookup (printed on the receipt, carried by its QR code).
     lookup_pin: Mapped[str] = mapped_column(String(6), default=new_lookup_pin)
+    # The citizen's rating code, drawn when the result is returned; only its keyed hash is kept
+    # (app/lookup/rating_codes.py). None: not returned yet, or returned before rating codes existed.
+    rating_code_hash: Mapped[str | None] = mapped_column(String(64))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
 

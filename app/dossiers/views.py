@@ -20,6 +20,8 @@ from app.dossiers.queries import (AT_RISK_LISTS, COUNT_CAP, DESK_LISTS, FEW_MATC
                                   dossier_count, dossier_search, offices_and_actors, whereabouts_of)
 from app.extensions import db
 from app.forms_vi import options
+from app.lookup.rating_codes import issue_rating_code
+from app.lookup.rating_codes import shown as shown_rating_code
 from app.importing import parse_day
 from app.reports.links import print_links
 from app.reports.papers import PAPER_AFTER_ACTION, Paper
@@ -245,6 +247,8 @@ def act(dossier_id: int):
     try:
         apply_action(dossier, action, data, current_user, calendar_for(dossier.unit), local_now(),
                      expected_version=form.version.data or 0)
+        # The citizen's rating code: drawn now, shown once below, kept only as a hash (app/lookup/rating_codes.py).
+        rating_code = issue_rating_code(dossier) if action == Action.RETURN_RESULT else None
         db.session.commit()
     except TransitionRefused as refusal:
         db.session.rollback()
@@ -258,6 +262,9 @@ def act(dossier_id: int):
         form.version.data = fresh.version
         return _render_detail(fresh, form, active_action=action, stale_events=events_since(fresh, seen)), 409
     flash(f"{action.label}: đã ghi vào hồ sơ {dossier.code}.", "success")
+    if rating_code:
+        flash(f"Mã đánh giá của công dân: {shown_rating_code(rating_code)} — đưa cho công dân cùng kết quả để "
+              "tự đánh giá tại trang Tra cứu hồ sơ. Mã chỉ hiện một lần; hệ thống không lưu lại.", "success")
     if request.form.get("back") == "home":  # one click from the chair's first page, and back there
         return redirect(url_for("home.index"), code=303)
     paper = PAPER_AFTER_ACTION.get(action)

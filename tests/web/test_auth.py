@@ -105,4 +105,4 @@ def test_the_flask_users_create_command_makes_a_hashed_account(app, world):
     assert user.check_password("mat-khau-rat-dai") and user.role == "admin"
     short = runner.invoke(args=["users", "create", "--username", "x", "--name", "X", "--role", "clerk",
                                 "--unit", world.ward_a.code, "--password", "ngan"])
-    assert short.exit_code != 0 and "ít nhất 8" in short.output
+    assert short.exit_code != 0 and "ít nhất 12" in short.output

@@ -47,11 +47,11 @@ def test_signing_in_while_postgresql_is_down_answers_503_in_vietnamese(database_
 
 
 def test_a_signed_in_clerk_gets_the_page_drawn_as_for_a_visitor(world):
-    clerk_id = world.user("clerk", "a").id
+    clerk_id = world.user("clerk", "a").get_id()  # "<id>.<session token>", as a session holds it
     down = app_on(UNREACHABLE_POSTGRESQL)
     with down.app_context():
         # A good session cookie, as the clerk's browser holds: loading the user is what fails.
-        signed = down.session_interface.get_signing_serializer(down).dumps({"_user_id": str(clerk_id), "_fresh": True})
+        signed = down.session_interface.get_signing_serializer(down).dumps({"_user_id": clerk_id, "_fresh": True})
         client = down.test_client()
         client.set_cookie("session", signed)
         page = assert_unavailable_page(client.get("/dossiers/"))

@@ -98,6 +98,7 @@ def test_some_citizens_rate_their_returned_dossiers_after_collecting_the_result(
     for rating in ratings:
         dossier = rating.dossier
         assert dossier.state == DossierState.RETURNED
+        assert dossier.rating_code_hash  # rated with the code drawn at the return (issue 12)
         returned_at = next(e.at for e in dossier.events if e.action == "return_result")
         assert returned_at < rating.rated_at < present
     # The engine counts them for the unit above the wards, over the whole demo.

@@ -2,6 +2,7 @@
 the published results page has every ward ranked, banded and compared with last year."""
 from sqlalchemy import func, select
 
+from app.demo.cli import DEMO_PASSWORD
 from app.demo.cli import DEMO_CITY
 from app.extensions import db
 from app.stats.index_models import ManualScore
@@ -36,7 +37,7 @@ def test_the_demo_publishes_a_ranked_year_for_its_wards_and_loads_it_once(app, c
     assert again.exit_code == 0 and "Điểm chỉ số CCHC mẫu" not in again.output
     assert db.session.scalar(select(func.count()).select_from(ManualScore)) == count
 
-    client.post("/login", data={"username": "canbo.thanhpho", "password": "demo12345"})
+    client.post("/login", data={"username": "canbo.thanhpho", "password": DEMO_PASSWORD})
     page = client.get(f"/units/{city.id}/index/results?year={today.year}").get_data(as_text=True)
     assert "Khối phường (2 đơn vị): giá trị trung bình" in page and "Khối xã, thị trấn (1 đơn vị)" in page
     assert "Dữ liệu mẫu" in page or "demo" in page.lower()

@@ -13,6 +13,7 @@ from app.dossiers.lifecycle import DossierState
 from app.dossiers.operations import Applicant, Intake, register_dossier
 from app.extensions import db, limiter
 from app.lookup.models import DossierRating
+from app.lookup.rating_codes import issue_rating_code
 from app.stats.figures import satisfaction
 from app.worktime.deadlines import OfficeHours
 from app.worktime.vietnam import build_calendar
@@ -33,6 +34,9 @@ def make_dossier(world):
                         received_at=received_at, applicant=Applicant(NAME, ID_NUMBER, PHONE, ADDRESS, EMAIL))
         dossier = register_dossier(intake, build_calendar(OfficeHours()), None, "pause", received_at)
         dossier.state = state
+        if state == DossierState.RETURNED:
+            # What the clerk hands the citizen with the result (kept here only for the test to type).
+            dossier.given_rating_code = issue_rating_code(dossier)
         db.session.commit()
         return dossier
 
@@ -43,9 +47,10 @@ def lookup_url(dossier, pin=None, code=None) -> str:
     return f"/tra-cuu?code={code or dossier.code}&pin={pin or dossier.lookup_pin}"
 
 
-def rate(client, dossier, rating="satisfied", comment=""):
-    return client.post("/tra-cuu/danh-gia", data={"code": dossier.code, "pin": dossier.lookup_pin,
-                                                  "rating": rating, "comment": comment})
+def rate(client, dossier, rating="satisfied", comment="", rating_code=None):
+    return client.post("/tra-cuu/danh-gia", data={
+        "code": dossier.code, "pin": dossier.lookup_pin, "rating": rating, "comment": comment,
+        "rating_code": rating_code if rating_code is not None else getattr(dossier, "given_rating_code", "")})
 
 
 def other_pin(pin: str) -> str:
@@ -182,3 +187,117 @@ def test_repeated_lookups_are_throttled(app, make_dossier, monkeypatch):
         answers = [client.get(lookup_url(dossier, pin=other_pin(dossier.lookup_pin))).status_code
                    for _ in range(4)]
     assert answers == [404, 404, 404, 429]
+
+
+# The citizen's rating is the citizen's (issue 12) ----------------------------------------------------
+
+def test_the_rating_code_is_shown_once_at_the_return_and_only_its_hash_is_kept(client, world, login_as,
+                                                                               make_dossier):
+    dossier = make_dossier(state=DossierState.FINISHED)
+    login_as(world.user("clerk", "a"))
+    returned = client.post(f"/dossiers/{dossier.id}/act", data={"action": "return_result", "version": dossier.version},
+                           follow_redirects=True)
+    page = returned.get_data(as_text=True)
+    [shown] = re.findall(r"Mã đánh giá của công dân: ([A-Z0-9]{4}-[A-Z0-9]{4})", page)
+    db.session.refresh(dossier)
+    assert dossier.state == DossierState.RETURNED
+    assert len(dossier.rating_code_hash) == 64 and shown.replace("-", "") not in dossier.rating_code_hash
+    assert shown not in client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)  # once only
+    client.post("/logout")
+    dossier.given_rating_code = shown.lower().replace("-", " ")  # as a citizen might type it
+    assert rate(client, dossier).status_code == 303
+    assert db.session.scalar(select(DossierRating.rating)) == "satisfied"
+
+
+def test_the_pin_on_the_receipt_is_not_enough_to_rate(client, make_dossier):
+    dossier = make_dossier(state=DossierState.RETURNED)
+    for rating_code in ("", "AAAAAAAA", dossier.lookup_pin):
+        response = rate(client, dossier, rating_code=rating_code)
+        assert response.status_code == 422
+        assert "Mã đánh giá không đúng" in response.get_data(as_text=True)
+    assert db.session.scalar(select(DossierRating)) is None
+
+
+def test_signed_in_staff_cannot_rate_even_with_the_citizens_code(client, world, login_as, make_dossier):
+    dossier = make_dossier(state=DossierState.RETURNED)
+    for role in ("clerk", "chair", "admin"):
+        login_as(world.user(role, "a"))
+        response = rate(client, dossier)
+        assert response.status_code == 403
+        assert "Cán bộ đang đăng nhập không thể gửi đánh giá" in response.get_data(as_text=True)
+    assert db.session.scalar(select(DossierRating)) is None
+
+
+def test_a_dossier_returned_without_a_rating_code_offers_no_rating(client, make_dossier):
+    dossier = make_dossier(state=DossierState.RETURNED)
+    dossier.rating_code_hash = None  # returned before rating codes existed
+    db.session.commit()
+    assert "Đánh giá chất lượng phục vụ" not in client.get(lookup_url(dossier)).get_data(as_text=True)
+
+
+# The PIN cannot be guessed from many addresses (issue 12) ---------------------------------------------
+
+class CodeBudgetConfig(TestConfig):
+    RATELIMIT_ENABLED = True
+    LOOKUP_CODE_LIMITS = "10 per day"
+
+
+class BehindProxyConfig(CodeBudgetConfig):
+    TRUSTED_PROXIES = "10.0.0.1"
+    LOOKUP_LIMITS = "2 per minute"
+
+
+@pytest.fixture
+def new_site(app, monkeypatch):
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)  # the last app made sets the switch
+    return lambda config: create_app(config).test_client()
+
+
+def from_address(client, url, address, **headers):
+    return client.get(url, environ_base={"REMOTE_ADDR": address}, headers=headers)
+
+
+def test_ten_wrong_pins_from_ten_addresses_lock_the_codes_lookup_even_for_the_right_pin(make_dossier, new_site):
+    dossier, other = make_dossier(), make_dossier()
+    client = new_site(CodeBudgetConfig)
+    wrong = lookup_url(dossier, pin=other_pin(dossier.lookup_pin))
+    assert [from_address(client, wrong, f"198.51.100.{n}").status_code for n in range(10)] == [404] * 10
+    locked = from_address(client, lookup_url(dossier), "203.0.113.5")
+    page = locked.get_data(as_text=True)
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 3600
+    assert "tạm khóa tra cứu" in page and "kể cả mã đúng" in page and "Đăng ký khai sinh" not in page
+    rated = client.post("/tra-cuu/danh-gia", data={"code": dossier.code, "pin": dossier.lookup_pin,
+                                                   "rating": "satisfied"}, environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert rated.status_code == 429
+    assert from_address(client, lookup_url(other), "203.0.113.5").status_code == 200  # other codes stay open
+
+
+def test_a_code_no_dossier_has_is_locked_alike_so_the_lock_tells_nothing(make_dossier, new_site):
+    dossier = make_dossier()
+    client = new_site(CodeBudgetConfig)
+    for code in (dossier.code, dossier.code + "9"):
+        for n in range(10):
+            from_address(client, f"/tra-cuu?code={code}&pin=000000", f"198.51.100.{n}")
+        locked = from_address(client, f"/tra-cuu?code={code}&pin=000000", "203.0.113.5")
+        assert locked.status_code == 429 and "tạm khóa tra cứu" in locked.get_data(as_text=True)
+
+
+def test_x_forwarded_for_is_believed_only_from_the_trusted_proxy(make_dossier, new_site):
+    client = new_site(BehindProxyConfig)
+    url = "/tra-cuu?code=khong-co&pin=000000"
+    # Straight to gunicorn: a made-up X-Forwarded-For on each try does not buy a new budget.
+    direct = [from_address(client, url, "198.51.100.66", **{"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+              for n in range(3)]
+    assert direct == [404, 404, 429]
+    # Through the proxy: each citizen's address has its own budget (nginx appends the address it saw).
+    proxied = [from_address(client, url, "10.0.0.1", **{"X-Forwarded-For": f"1.2.3.4, 203.0.113.{n}"}).status_code
+               for n in range(3)]
+    assert proxied == [404, 404, 404]
+
+
+def test_a_trusted_proxies_setting_that_is_not_addresses_is_refused_at_start():
+    class Miswritten(TestConfig):
+        TRUSTED_PROXIES = "nginx"
+
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
+        create_app(Miswritten)

@@ -45,6 +45,7 @@ ROUTES = {
     "home.index": Route("GET", lambda o: "/", ALL_ROLES, scoped=False),
     "auth.login": Route("GET", lambda o: "/login", ALL_ROLES, success=302, scoped=False),
     "auth.logout": Route("POST", lambda o: "/logout", ALL_ROLES, success=302, scoped=False),
+    "auth.password_change": Route("GET", lambda o: "/account/password", ALL_ROLES, scoped=False),
     "auth.user_list": Route("GET", lambda o: "/users", {Role.ADMIN}, scoped=False),
     "auth.user_new": Route("GET", lambda o: "/users/new", {Role.ADMIN}, scoped=False),
     # The log of the user's own subtree (test_audit.py checks what each one sees in it).
@@ -116,7 +117,8 @@ ROUTES = {
     # Public: the citizen's lookup by code and PIN (issue 6); anyone, signed in or not, the same answer.
     "lookup.lookup": Route("GET", lambda o: f"/tra-cuu?code={o['dossier'].code}&pin={o['dossier'].lookup_pin}",
                            ALL_ROLES, scoped=False),
-    "lookup.rate": Route("POST", lambda o: "/tra-cuu/danh-gia", ALL_ROLES, success=303, scoped=False,
+    # Only the citizen rates (issue 12): signed-in staff are refused, whatever their role.
+    "lookup.rate": Route("POST", lambda o: "/tra-cuu/danh-gia", frozenset(), success=303, scoped=False,
                          data=lambda o: {"code": o["dossier"].code, "pin": o["dossier"].lookup_pin,
                                          "rating": "satisfied"}),
     "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),

@@ -34,7 +34,7 @@ def test_production_cookies_travel_over_https_only_and_not_to_other_sites():
     assert config["SESSION_COOKIE_HTTPONLY"] and config["REMEMBER_COOKIE_HTTPONLY"]
     assert config["SESSION_COOKIE_SAMESITE"] == config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
     assert config["PREFERRED_URL_SCHEME"] == "https"
-    assert config["HSTS"] and config["TRUSTED_PROXIES"] == 1
+    assert config["HSTS"] and config["TRUSTED_PROXIES"] == "127.0.0.1,::1"
 
 
 @pytest.mark.skipif("RATELIMIT_STORAGE_URI" in os.environ, reason="the environment chooses the storage")

@@ -74,7 +74,7 @@ def test_hsts_is_sent_over_https_only(client):
 
 
 class BehindProxyConfig(TestConfig):
-    TRUSTED_PROXIES = 1
+    TRUSTED_PROXIES = "127.0.0.1"
     RATELIMIT_ENABLED = True
     LOGIN_LIMITS = "2 per minute"
 
