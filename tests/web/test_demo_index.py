@@ -2,8 +2,7 @@
 the published results page has every ward ranked, banded and compared with last year."""
 from sqlalchemy import func, select
 
-from app.demo.cli import DEMO_PASSWORD
-from app.demo.cli import DEMO_CITY
+from app.demo.cli import DEMO_CITY, DEMO_PASSWORD
 from app.extensions import db
 from app.stats.index_models import ManualScore
 from app.stats.index_service import published_results
