@@ -201,7 +201,8 @@ def _register_range(unit_id: int):
 
 
 def _register_titles(unit: Unit, first_day, last_day) -> list[str]:
-    return [unit.name.upper(), "SỔ THEO DÕI HỒ SƠ",
+    """The workbook's title rows: the desk that keeps the register today, the title, the range."""
+    return [unit.desk_name(local_now().date()).upper(), "SỔ THEO DÕI HỒ SƠ",
             f"Hồ sơ tiếp nhận từ ngày {first_day:%d/%m/%Y} đến ngày {last_day:%d/%m/%Y}"]
 
 

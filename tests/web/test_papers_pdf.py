@@ -372,7 +372,7 @@ def test_the_register_xlsx_holds_the_same_rows(client, world, login_as, register
     sheet = openpyxl.load_workbook(BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     heading = rows.index(next(row for row in rows if row and row[0] == "STT"))
-    assert rows[0][0] == world.ward_a.name.upper() and rows[1][0] == "SỔ THEO DÕI HỒ SƠ"
+    assert rows[0][0] == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG ÁNH DƯƠNG" and rows[1][0] == "SỔ THEO DÕI HỒ SƠ"
     body = rows[heading + 1:]
     assert len(body) == 50
     assert [row[1] for row in body] == [dossier.code for dossier in register_world]
