@@ -12,12 +12,10 @@ from app.auth.models import User
 from app.catalog.models import ChannelKind, OnlineKind, Procedure, format_time
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.ontime import Resolution
+from app.dossiers.regime import is_new_legal_regime, uses_new_forms
 from app.extensions import db
 from app.units.models import Unit
 from app.worktime.deadlines import TimeUnit
-
-# Decree 118/2025/NĐ-CP and Circular 03/2025/TT-VPCP apply to dossiers received from this day on.
-NEW_REGIME_FROM = date(2025, 7, 1)
 
 
 class Outcome(StrEnum):
@@ -157,8 +155,13 @@ class Dossier(db.Model):
 
     @property
     def is_new_regime(self) -> bool:
-        """Decree 118/2025 and Circular 03/2025 forms apply (received from 1 Jul 2025)."""
-        return self.received_at.date() >= NEW_REGIME_FROM
+        """Decree 118/2025/NĐ-CP applies (received from 1 Jul 2025): app/dossiers/regime.py."""
+        return is_new_legal_regime(self.received_at.date())
+
+    @property
+    def has_new_forms(self) -> bool:
+        """Its papers are Circular 03/2025/TT-VPCP's forms (received from 15 Sep 2025): app/dossiers/regime.py."""
+        return uses_new_forms(self.received_at.date())
 
 
 class DossierDocument(db.Model):

@@ -18,10 +18,12 @@ SHORT_LABELS = {
     Paper.RECEIPT: "Giấy tiếp nhận",
     Paper.SUPPLEMENT: "Phiếu yêu cầu bổ sung",
     Paper.REFUSAL: "Phiếu từ chối",
-    Paper.APOLOGY: "Phiếu xin lỗi, hẹn lại",
-    Paper.STOPPING: "Thông báo dừng xử lý",
+    Paper.APOLOGY: "Văn bản xin lỗi, đề nghị gia hạn",
+    Paper.STOPPING: "Thông báo dừng giải quyết",
     Paper.CONTROL: "Phiếu kiểm soát",
 }
+# Circular 01/2018/TT-VPCP's form 04 made a new appointment instead of asking for an extension.
+OLD_APOLOGY_LABEL = "Phiếu xin lỗi, hẹn lại"
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def print_links(dossier: Dossier) -> list[PrintLink]:
     """The dossier's papers; a supplement request per period (the latest first), the apology marked as a draft."""
     papers = applicable_papers(state=dossier.state, refused=dossier.outcome == Outcome.REFUSED,
                                supplements=len(dossier.supplements), has_apology=dossier.apology is not None,
-                               new_regime=dossier.is_new_regime)
+                               new_forms=dossier.has_new_forms)
     links = []
     for paper in papers:
         endpoint = ENDPOINTS[paper]
@@ -45,6 +47,8 @@ def print_links(dossier: Dossier) -> list[PrintLink]:
                                        url_for(endpoint, dossier_id=dossier.id, period=period.id)))
             continue
         label = SHORT_LABELS[paper]
+        if paper == Paper.APOLOGY and not dossier.has_new_forms:
+            label = OLD_APOLOGY_LABEL
         if paper == Paper.APOLOGY and dossier.apology.approved_at is None:
             label += " (dự thảo, chờ duyệt)"
         links.append(PrintLink(paper, label, url_for(endpoint, dossier_id=dossier.id)))

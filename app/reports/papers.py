@@ -1,12 +1,16 @@
-"""Which form each paper is under the dossier's legal regime, and the register book number of a dossier.
+"""Which form each paper is under the dossier's forms, and the register book number of a dossier.
 
-Pure logic. Before 1 Jul 2025 the desk's forms are those of Circular 01/2018/TT-VPCP, numbered
-Mẫu số 01–06 (receipt, supplement request, refusal, apology, control slip, register). From 1 Jul
-2025 Circular 03/2025/TT-VPCP (with Decree 118/2025/NĐ-CP), appendix I, gives seven forms, Mẫu số
-01–07: the six above with the notice of stopping as 05, so the control slip is 06 and the register
-07 (DOMAIN.md "Legal regime").
+Pure logic. The forms follow the day the dossier was received (app/dossiers/regime.py): before 15 Sep 2025
+the desk's forms are those of Circular 01/2018/TT-VPCP, numbered Mẫu số 01–06 (receipt, supplement
+request, refusal, apology and new appointment, control slip, register). From 15 Sep 2025 Circular
+03/2025/TT-VPCP, appendix I, gives seven forms, Mẫu số 01–07: the notice of stopping is 05, so the control
+slip is 06 and the register 07, and form 04 is no longer an apology with a new appointment but an apology
+asking the citizen for an extension ("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết") (DOMAIN.md
+"Legal regime").
 """
 from enum import StrEnum
+
+from app.dossiers.regime import NEW_FORMS_FROM
 
 OLD_CIRCULAR = "Thông tư số 01/2018/TT-VPCP"
 NEW_CIRCULAR = "Thông tư số 03/2025/TT-VPCP"
@@ -23,20 +27,26 @@ class Paper(StrEnum):
 
     @property
     def title(self) -> str:
-        return PAPER_TITLES[self]
+        """The title under today's forms (Circular 03/2025/TT-VPCP)."""
+        return NEW_TITLES[self]
 
 
-PAPER_TITLES = {
+# Circular 03/2025/TT-VPCP, appendix I: the titles of Mẫu số 01–07.
+NEW_TITLES = {
     Paper.RECEIPT: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
     Paper.SUPPLEMENT: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    Paper.REFUSAL: "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
-    Paper.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-    Paper.STOPPING: "Thông báo dừng xử lý hồ sơ",
+    Paper.REFUSAL: "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    Paper.APOLOGY: "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+    Paper.STOPPING: "Thông báo dừng giải quyết hồ sơ",
     Paper.CONTROL: "Phiếu kiểm soát quá trình giải quyết hồ sơ",
     Paper.REGISTER: "Sổ theo dõi hồ sơ",
 }
 
-# Circular 01/2018/TT-VPCP, appendix: the six forms and their numbers. It has no notice of stopping.
+# Circular 01/2018/TT-VPCP, appendix: the same papers' titles where they differ; it has no notice of stopping.
+OLD_TITLES = NEW_TITLES | {Paper.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả"}
+del OLD_TITLES[Paper.STOPPING]
+
+# Circular 01/2018/TT-VPCP, appendix: the six forms and their numbers.
 OLD_FORM_NUMBERS = {
     Paper.RECEIPT: "01",
     Paper.SUPPLEMENT: "02",
@@ -61,16 +71,24 @@ NEW_FORM_NUMBERS = {
 
 
 class NoSuchForm(ValueError):
-    """The paper has no form under that regime (the notice of stopping before 1 Jul 2025)."""
+    """The paper has no form under those forms (the notice of stopping before 15 Sep 2025)."""
 
 
-def has_form(paper: Paper, new_regime: bool) -> bool:
-    return new_regime or paper in OLD_FORM_NUMBERS
+def has_form(paper: Paper, new_forms: bool) -> bool:
+    return new_forms or paper in OLD_FORM_NUMBERS
 
 
-def legal_basis(paper: Paper, new_regime: bool) -> str:
+def paper_title(paper: Paper, new_forms: bool) -> str:
+    """The paper's title under Circular 03/2025/TT-VPCP (`new_forms`) or Circular 01/2018/TT-VPCP."""
+    titles = NEW_TITLES if new_forms else OLD_TITLES
+    if paper not in titles:
+        raise NoSuchForm(f"{paper.title} không có mẫu theo {OLD_CIRCULAR}")
+    return titles[paper]
+
+
+def legal_basis(paper: Paper, new_forms: bool) -> str:
     """The line printed above the title: which form of which circular the paper follows."""
-    if new_regime:
+    if new_forms:
         return f"Mẫu số {NEW_FORM_NUMBERS[paper]} ban hành kèm theo {NEW_CIRCULAR}"
     if paper not in OLD_FORM_NUMBERS:
         raise NoSuchForm(f"{paper.title} không có mẫu theo {OLD_CIRCULAR}")
@@ -78,16 +96,17 @@ def legal_basis(paper: Paper, new_regime: bool) -> str:
 
 
 def register_legal_basis(starts_new: bool, ends_new: bool) -> str:
-    """The register's line for a range of receipt dates that starts / ends under the new regime.
+    """The register's line for a range of receipt dates that starts / ends on the new forms (15 Sep 2025).
 
-    A range across 1 Jul 2025 holds dossiers of both regimes: the line names both forms.
+    A range across 15 Sep 2025 holds dossiers on both sets of forms: the line names both.
     """
     if starts_new:
         return legal_basis(Paper.REGISTER, True)
     if not ends_new:
         return legal_basis(Paper.REGISTER, False)
-    return (f"{legal_basis(Paper.REGISTER, False)} (hồ sơ tiếp nhận trước ngày 01/07/2025); "
-            f"mẫu số {NEW_FORM_NUMBERS[Paper.REGISTER]} theo {NEW_CIRCULAR} (từ ngày 01/07/2025)")
+    since = f"{NEW_FORMS_FROM:%d/%m/%Y}"
+    return (f"{legal_basis(Paper.REGISTER, False)} (hồ sơ tiếp nhận trước ngày {since}); "
+            f"mẫu số {NEW_FORM_NUMBERS[Paper.REGISTER]} theo {NEW_CIRCULAR} (từ ngày {since})")
 
 
 def register_book_number(code: str) -> tuple[str, str]:
@@ -104,12 +123,12 @@ def register_book_number(code: str) -> tuple[str, str]:
 
 
 def applicable_papers(*, state: str, refused: bool, supplements: int, has_apology: bool,
-                      new_regime: bool) -> list[Paper]:
+                      new_forms: bool) -> list[Paper]:
     """The papers a dossier can print now, in the order the desk meets them.
 
     The receipt and the control slip always; the supplement request once one was made; the refusal
     slip when finished as refused; the apology once requested (a draft until the chair approves);
-    the notice of stopping when stopped, under the new regime only (the old one has no such form).
+    the notice of stopping when stopped, on the new forms only (Circular 01/2018 has no such form).
     """
     papers = [Paper.RECEIPT]
     if supplements:
@@ -118,7 +137,7 @@ def applicable_papers(*, state: str, refused: bool, supplements: int, has_apolog
         papers.append(Paper.REFUSAL)
     if has_apology:
         papers.append(Paper.APOLOGY)
-    if state == "stopped" and has_form(Paper.STOPPING, new_regime):
+    if state == "stopped" and has_form(Paper.STOPPING, new_forms):
         papers.append(Paper.STOPPING)
     papers.append(Paper.CONTROL)
     return papers

@@ -10,20 +10,28 @@ from sqlalchemy.orm import joinedload
 from weasyprint.urls import FatalURLFetchingError
 
 from app.dossiers.lifecycle import Action, DossierState
-from app.dossiers.models import NEW_REGIME_FROM, Dossier, DossierEvent, Outcome
+from app.dossiers.models import Dossier, DossierEvent, Outcome
+from app.dossiers.regime import uses_new_forms
 from app.extensions import db
 from app.reports.control import StepEvent, control_rows, due_in_force
 from app.reports.forms import RegisterDatesForm, RegisterRangeForm
-from app.reports.papers import Paper, has_form, legal_basis, register_book_number, register_legal_basis
+from app.reports.letterhead import Signer, committee_signer, document_date, working_time_label
+from app.reports.papers import Paper, has_form, legal_basis, paper_title, register_book_number, register_legal_basis
 from app.reports.pdf import FONT_FAMILY, render_pdf
 from app.reports.qr import qr_svg
 from app.reports.register import MAX_PDF_ROWS, register_count, register_lines, register_xlsx
 from app.units.models import Unit, UnitKind
 from app.units.scope import get_visible_or_404, get_visible_unit_or_404, visible_units
-from app.worktime.clock import local_now
+from app.worktime.clock import calendar_for, local_now
+from app.worktime.deadlines import working_time_between
 
 reports_bp = Blueprint("reports", __name__)
 log = logging.getLogger(__name__)
+
+# What reports/_paper_macros.html needs in every template (the quarterly report's too).
+reports_bp.add_app_template_filter(document_date, "document_date")
+reports_bp.add_app_template_global(Signer, "Signer")
+reports_bp.add_app_template_global(committee_signer, "committee_signer")
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,11 +51,21 @@ def _pdf_response(template: str, filename: str, failure: str, saved_note: str, *
     return pdf, 200, {"Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{filename}"'}
 
 
-def _dossier_pdf(dossier: Dossier, paper: Paper, template: str, prefix: str, **context):
+def _dossier_pdf(dossier: Dossier, paper: Paper, template: str, prefix: str, on, *, by_committee: bool = False,
+                 **context):
+    """A dossier's paper dated `on`: its form (by the day of receipt), title, header and the desk's name (by `on`).
+
+    The desk issues its slips under its own name below the committee's; the committee issues the apology
+    and the notice of stopping (Decree 30/2020/NĐ-CP: a paper names the body that issues it).
+    """
+    unit, new_forms = dossier.unit, dossier.has_new_forms
+    letterhead = unit.committee_letterhead if by_committee else unit.desk_letterhead(on.date())
+    title = paper_title(paper, new_forms)
     return _pdf_response(
         template, f"{prefix}-{dossier.code}.pdf", f"Chưa in được {paper.title[0].lower()}{paper.title[1:]}",
         f"Hồ sơ {dossier.code} đã được lưu; chỉ có bản in bị lỗi.",
-        dossier=dossier, legal_line=legal_basis(paper, dossier.is_new_regime), **context,
+        dossier=dossier, legal_line=legal_basis(paper, new_forms), title=title, new_forms=new_forms,
+        letterhead=letterhead, on=on, desk=unit.desk_name(on.date()), committee=unit.committee_name, **context,
     )
 
 
@@ -59,7 +77,7 @@ def receipt(dossier_id: int):
     # The QR code opens the public lookup with the code and PIN filled in (issue 6).
     lookup_url = url_for("lookup.lookup", code=dossier.code, pin=dossier.lookup_pin, _external=True)
     book, number = register_book_number(dossier.code)
-    return _dossier_pdf(dossier, Paper.RECEIPT, "reports/receipt.html", "tiep-nhan",
+    return _dossier_pdf(dossier, Paper.RECEIPT, "reports/receipt.html", "tiep-nhan", dossier.received_at,
                         qr_code=Markup(qr_svg(lookup_url)), register_book=book, register_number=number)
 
 
@@ -88,7 +106,7 @@ def supplement(dossier_id: int):
     requests = [e for e in dossier.events if e.action == Action.REQUEST_SUPPLEMENT]
     index = periods.index(period)
     request_event = requests[index] if index < len(requests) else None
-    return _dossier_pdf(dossier, Paper.SUPPLEMENT, "reports/supplement.html", "yeu-cau-bo-sung",
+    return _dossier_pdf(dossier, Paper.SUPPLEMENT, "reports/supplement.html", "yeu-cau-bo-sung", period.requested_at,
                         period=period, request_event=request_event, period_number=index + 1)
 
 
@@ -100,7 +118,8 @@ def refusal(dossier_id: int):
     if dossier.outcome != Outcome.REFUSED:
         abort(404)
     finish_event = next((e for e in reversed(dossier.events) if e.action == Action.FINISH), None)
-    return _dossier_pdf(dossier, Paper.REFUSAL, "reports/refusal.html", "tu-choi", finish_event=finish_event)
+    return _dossier_pdf(dossier, Paper.REFUSAL, "reports/refusal.html", "tu-choi", dossier.resolved_at,
+                        finish_event=finish_event)
 
 
 @reports_bp.get("/dossiers/<int:dossier_id>/apology.pdf")
@@ -110,9 +129,14 @@ def apology(dossier_id: int):
     dossier = get_visible_or_404(Dossier, dossier_id)
     if dossier.apology is None:
         abort(404)
-    original_due_at = due_in_force(_step_events(dossier), dossier.apology.requested_at, dossier.due_at)
+    apology = dossier.apology
+    original_due_at = due_in_force(_step_events(dossier), apology.requested_at, dossier.due_at)
+    # Circular 03/2025/TT-VPCP form 04 asks for the extension: the office time from the due time to the new one.
+    extension = working_time_between(calendar_for(dossier.unit), original_due_at, apology.new_due_at)
     return _dossier_pdf(dossier, Paper.APOLOGY, "reports/apology.html", "xin-loi",
-                        apology=dossier.apology, original_due_at=original_due_at)
+                        apology.approved_at or apology.requested_at, by_committee=True, apology=apology,
+                        original_due_at=original_due_at,
+                        extension=working_time_label(extension.total_seconds() / 3600))
 
 
 @reports_bp.get("/dossiers/<int:dossier_id>/stopping.pdf")
@@ -120,10 +144,10 @@ def apology(dossier_id: int):
 def stopping(dossier_id: int):
     """The notice of stopping a dossier (Circular 03/2025/TT-VPCP; no such form before 1 Jul 2025), A5."""
     dossier = get_visible_or_404(Dossier, dossier_id)
-    if dossier.state != DossierState.STOPPED or not has_form(Paper.STOPPING, dossier.is_new_regime):
+    if dossier.state != DossierState.STOPPED or not has_form(Paper.STOPPING, dossier.has_new_forms):
         abort(404)
-    stop_event = next((e for e in reversed(dossier.events) if e.action == Action.STOP), None)
-    return _dossier_pdf(dossier, Paper.STOPPING, "reports/stopping.html", "dung-xu-ly", stop_event=stop_event)
+    return _dossier_pdf(dossier, Paper.STOPPING, "reports/stopping.html", "dung-xu-ly", dossier.resolved_at,
+                        by_committee=True)
 
 
 @reports_bp.get("/dossiers/<int:dossier_id>/control.pdf")
@@ -132,8 +156,7 @@ def control(dossier_id: int):
     """The control slip: one row per hand-off with its result (app/reports/control.py), A4 portrait."""
     dossier = get_visible_or_404(Dossier, dossier_id)
     rows = control_rows(_step_events(dossier), dossier.due_at, dossier.counted_in_hours, dossier.applicant_name)
-    return _dossier_pdf(dossier, Paper.CONTROL, "reports/control.html", "kiem-soat", rows=rows,
-                        printed_at=local_now())
+    return _dossier_pdf(dossier, Paper.CONTROL, "reports/control.html", "kiem-soat", local_now(), rows=rows)
 
 
 def _register_units() -> list[Unit]:
@@ -178,12 +201,13 @@ def _register_range(unit_id: int):
 
 
 def _register_titles(unit: Unit, first_day, last_day) -> list[str]:
-    return [unit.name.upper(), "SỔ THEO DÕI HỒ SƠ",
+    """The workbook's title rows: the desk that keeps the register today, the title, the range."""
+    return [unit.desk_name(local_now().date()).upper(), "SỔ THEO DÕI HỒ SƠ",
             f"Hồ sơ tiếp nhận từ ngày {first_day:%d/%m/%Y} đến ngày {last_day:%d/%m/%Y}"]
 
 
 def _register_legal_line(first_day, last_day) -> str:
-    return register_legal_basis(first_day >= NEW_REGIME_FROM, last_day >= NEW_REGIME_FROM)
+    return register_legal_basis(uses_new_forms(first_day), uses_new_forms(last_day))
 
 
 @reports_bp.get("/units/<int:unit_id>/register.pdf")
@@ -202,11 +226,13 @@ def register_pdf(unit_id: int):
             "reports/register_too_long.html", unit=unit, count=count, max_pdf_rows=MAX_PDF_ROWS, xlsx_url=xlsx_url,
             first_day=first_day, last_day=last_day), 422
     lines = register_lines(unit, first_day, last_day)
+    printed_at = local_now()
     return _pdf_response(
         "reports/register.html", f"so-theo-doi-{unit.code}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.pdf",
         "Chưa in được sổ theo dõi hồ sơ", "Hồ sơ không bị ảnh hưởng; chỉ có bản in bị lỗi.",
         unit=unit, lines=lines, first_day=first_day, last_day=last_day,
-        legal_line=_register_legal_line(first_day, last_day), printed_at=local_now())
+        legal_line=_register_legal_line(first_day, last_day), printed_at=printed_at,
+        letterhead=unit.desk_letterhead(printed_at.date()), desk=unit.desk_name(printed_at.date()))
 
 
 @reports_bp.get("/units/<int:unit_id>/register.xlsx", endpoint="register_xlsx")

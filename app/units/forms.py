@@ -1,11 +1,14 @@
 """The administrator's unit form."""
 from app.forms_vi import Form, options, record_id
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from app.units.importer import CODE_MAX_LENGTH, NAME_MAX_LENGTH
 from app.units.models import UnitKind
-from app.vntext import nfc
+from app.vntext import nfc, nfc_lines
+
+OFFICIAL_NAME_MAX_LENGTH, OFFICIAL_NAME_MAX_LINES = 300, 3
+CENTRE_NAME_MAX_LENGTH = 200
 
 
 class UnitForm(Form):
@@ -18,3 +21,18 @@ class UnitForm(Form):
     name = StringField("Tên đơn vị", validators=[DataRequired("Nhập tên đơn vị."), Length(max=NAME_MAX_LENGTH)], filters=[nfc])
     kind = SelectField("Cấp", choices=options((kind.value, kind.label) for kind in UnitKind))
     parent_id = SelectField("Đơn vị cấp trên", coerce=record_id)
+    official_name = TextAreaField(
+        "Tên cơ quan in trên văn bản",
+        description="Mỗi dòng một dòng in ở góc trái, ví dụ: ỦY BAN NHÂN DÂN / PHƯỜNG HOÀN KIẾM (hai dòng). "
+                    "Để trống: lấy theo tên đơn vị.",
+        validators=[Length(max=OFFICIAL_NAME_MAX_LENGTH)], filters=[lambda v: "\n".join(line for line in nfc_lines(v).splitlines() if line)],
+        render_kw={"rows": 2})
+    centre_name = StringField(
+        "Tên Trung tâm Phục vụ hành chính công",
+        description="Tên đầy đủ, ví dụ: Trung tâm Phục vụ hành chính công phường Hoàn Kiếm. "
+                    "Để trống: lấy theo tên đơn vị. In trên giấy tờ của hồ sơ từ ngày 01/07/2025.",
+        validators=[Length(max=CENTRE_NAME_MAX_LENGTH)], filters=[lambda v: nfc(v or "").strip()])
+
+    def validate_official_name(self, field):
+        if len(field.data.splitlines()) > OFFICIAL_NAME_MAX_LINES:
+            raise ValidationError(f"Tên cơ quan in trên văn bản có nhiều nhất {OFFICIAL_NAME_MAX_LINES} dòng.")

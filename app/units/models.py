@@ -1,10 +1,12 @@
 """The tree of administrative units."""
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.reports.letterhead import Letterhead, committee_letterhead, committee_name, desk_letterhead, desk_name
 
 
 class UnitKind(StrEnum):
@@ -38,6 +40,10 @@ class Unit(db.Model):
     # Materialised path "/1/4/17/": a subtree is one indexed prefix match, on SQLite and PostgreSQL.
     path: Mapped[str] = mapped_column(String(400), index=True, default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # How papers print the committee ("ỦY BAN NHÂN DÂN\nPHƯỜNG HOÀN KIẾM", one printed line per line) and
+    # the name of its Trung tâm Phục vụ hành chính công; blank: derived from `name` (app/reports/letterhead.py).
+    official_name: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    centre_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.name")
@@ -52,6 +58,23 @@ class Unit(db.Model):
     @property
     def kind_label(self) -> str:
         return UnitKind(self.kind).label
+
+    @property
+    def committee_letterhead(self) -> Letterhead:
+        """The header block of a paper its People's Committee issues (Decree 30/2020/NĐ-CP)."""
+        return committee_letterhead(self.official_name or "", self.name)
+
+    def desk_letterhead(self, on: date) -> Letterhead:
+        """The header block of a paper its one-stop desk issues on `on` (the desk's name follows the date)."""
+        return desk_letterhead(on, self.official_name or "", self.name, self.centre_name or "")
+
+    def desk_name(self, on: date) -> str:
+        """The desk's full name on `on`: its Trung tâm Phục vụ hành chính công from 1 Jul 2025, else the old name."""
+        return desk_name(on, self.name, self.centre_name or "")
+
+    @property
+    def committee_name(self) -> str:
+        return committee_name(self.name)
 
     def is_within(self, other: "Unit") -> bool:
         """True when this unit is `other` or lies below it."""

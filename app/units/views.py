@@ -11,6 +11,7 @@ from app.forms_vi import options
 from app.units.forms import UnitForm
 from app.units.models import ALLOWED_PARENT_KINDS, Unit, UnitKind
 from app.units.scope import get_visible_unit_or_404, visible, visible_units
+from app.worktime.clock import local_now
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -63,7 +64,8 @@ def unit_new():
     if form.validate_on_submit():
         parent = _validate_unit_form(form, None)
         if not form.errors:
-            unit = Unit(code=form.code.data, name=form.name.data, kind=UnitKind(form.kind.data), parent=parent)
+            unit = Unit(code=form.code.data, name=form.name.data, kind=UnitKind(form.kind.data), parent=parent,
+                        official_name=form.official_name.data, centre_name=form.centre_name.data)
             db.session.add(unit)
             db.session.flush()
             unit.refresh_path()
@@ -89,9 +91,11 @@ def unit_edit(unit_id: int):
         if not form.errors:
             unit.code, unit.name, unit.kind, unit.parent = (
                 form.code.data, form.name.data, UnitKind(form.kind.data), parent)
+            unit.official_name, unit.centre_name = form.official_name.data, form.centre_name.data
             db.session.flush()
             unit.refresh_path()
             db.session.commit()
             flash(f"Đã lưu {unit.name}.", "success")
             return redirect(url_for("units.unit_list"), code=303)
-    return render_template("units/form.html", form=form, unit=unit), 422 if form.errors else 200
+    return render_template("units/form.html", form=form, unit=unit,
+                           today=local_now().date()), 422 if form.errors else 200

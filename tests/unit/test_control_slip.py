@@ -129,7 +129,7 @@ def test_a_dossier_without_events_has_no_rows():
     assert control_rows([], DUE, False) == []
 
 
-@pytest.mark.parametrize("paper, new_regime, line", [
+@pytest.mark.parametrize("paper, new_forms, line", [
     (Paper.RECEIPT, False, "Mẫu số 01 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"),
     (Paper.SUPPLEMENT, False, "Mẫu số 02 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"),
     (Paper.REFUSAL, False, "Mẫu số 03 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"),
@@ -144,23 +144,23 @@ def test_a_dossier_without_events_has_no_rows():
     (Paper.CONTROL, True, "Mẫu số 06 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
     (Paper.REGISTER, True, "Mẫu số 07 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"),
 ])
-def test_each_paper_names_the_form_of_its_regime(paper, new_regime, line):
-    assert legal_basis(paper, new_regime) == line
+def test_each_paper_names_the_form_of_its_regime(paper, new_forms, line):
+    assert legal_basis(paper, new_forms) == line
 
 
 def test_the_old_regime_has_no_notice_of_stopping():
     with pytest.raises(NoSuchForm):
         legal_basis(Paper.STOPPING, False)
     assert Paper.STOPPING not in applicable_papers(state="stopped", refused=False, supplements=0, has_apology=False,
-                                                   new_regime=False)
+                                                   new_forms=False)
     assert Paper.STOPPING in applicable_papers(state="stopped", refused=False, supplements=0, has_apology=False,
-                                               new_regime=True)
+                                               new_forms=True)
 
 
 def test_the_papers_a_dossier_can_print_follow_what_happened_to_it():
     assert applicable_papers(state="received", refused=False, supplements=0, has_apology=False,
-                             new_regime=True) == [Paper.RECEIPT, Paper.CONTROL]
-    assert applicable_papers(state="returned", refused=True, supplements=2, has_apology=True, new_regime=False) == [
+                             new_forms=True) == [Paper.RECEIPT, Paper.CONTROL]
+    assert applicable_papers(state="returned", refused=True, supplements=2, has_apology=True, new_forms=False) == [
         Paper.RECEIPT, Paper.SUPPLEMENT, Paper.REFUSAL, Paper.APOLOGY, Paper.CONTROL]
 
 
@@ -177,8 +177,9 @@ def test_a_code_of_another_shape_has_no_register_number():
         register_book_number("HS-2026-7")
 
 
-def test_a_register_across_1_july_2025_names_both_forms():
+def test_a_register_across_15_september_2025_names_both_forms():
     assert register_legal_basis(False, False) == "Mẫu số 06 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"
     assert register_legal_basis(True, True) == "Mẫu số 07 ban hành kèm theo Thông tư số 03/2025/TT-VPCP"
     both = register_legal_basis(False, True)
     assert "01/2018/TT-VPCP" in both and "03/2025/TT-VPCP" in both
+    assert "(hồ sơ tiếp nhận trước ngày 15/09/2025)" in both and "(từ ngày 15/09/2025)" in both

@@ -158,8 +158,9 @@ def test_the_refusal_slip_gives_the_reasons(client, world, login_as, make_dossie
     pdf = get_pdf(client, f"/dossiers/{dossier.id}/refusal.pdf")
     assert page_size(pdf, tmp_path) == A5
     text = flat(pdf_text(pdf, tmp_path))
-    for words in ("PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ", "Người yêu cầu không cư trú trên địa bàn phường",
-                  "Nguyễn Thị Ánh", dossier.code, "ngày 01 tháng 07 năm 2025",
+    for words in ("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Người yêu cầu không cư trú trên địa bàn phường",
+                  "Nguyễn Thị Ánh", dossier.code, "Ánh Dương, ngày 01 tháng 7 năm 2025",
+                  "Trung tâm Phục vụ hành chính công phường Ánh Dương thông báo",  # the desk on 01/07/2025
                   f"Mẫu số 03 ban hành kèm theo Thông tư số {OLD_LINE}"):
         assert words in text, words
     assert NEW_LINE not in text  # received 30/06/2025: the old regime's form
@@ -187,30 +188,33 @@ def test_the_apology_is_a_draft_until_the_chair_approves_it(client, world, login
                   "Thời gian hẹn trả kết quả: 09:00 ngày 02/07/2025", "Chờ kết quả xác minh nguồn gốc đất",
                   "thuộc trách nhiệm của: Công chức Địa chính",
                   "Thời gian hẹn trả kết quả mới: 14:30 (14 giờ 30 phút), ngày 08/07/2025", "(Chờ duyệt)",
-                  "CHỦ TỊCH", f"Thông tư số {NEW_LINE}"):
+                  "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH", f"Thông tư số {OLD_LINE}", "Kính gửi: Ông/Bà Nguyễn Thị Ánh",
+                  "Nơi nhận:", "Lưu: VT."):
         assert words in draft, words
+    # Received 01/07/2025: Decree 118 already, but Circular 01/2018's form 04 (a new appointment, no extension).
+    assert NEW_LINE not in draft and "gia hạn" not in draft
 
     act(dossier, Action.APPROVE_APOLOGY, chair, datetime(2025, 7, 2, 8, 30))
     approved = flat(pdf_text(get_pdf(client, f"/dossiers/{dossier.id}/apology.pdf"), tmp_path))
     assert "DỰ THẢO" not in approved and "Chờ duyệt" not in approved
     assert "Trần Văn Chủ Tịch" in approved and "Duyệt ngày 02/07/2025" in approved
-    assert "ngày 02 tháng 07 năm 2025" in approved  # dated the day it was approved
+    assert "Ánh Dương, ngày 02 tháng 7 năm 2025" in approved  # dated the day it was approved
     assert client.get(f"/dossiers/{make_dossier().id}/apology.pdf").status_code == 404
 
 
 @needs_poppler
-def test_the_notice_of_stopping_exists_under_the_new_regime_only(client, world, login_as, make_dossier, tmp_path):
-    new = make_dossier(received_at=datetime(2025, 7, 1, 9, 0))
-    old = make_dossier(received_at=datetime(2025, 6, 30, 9, 0))
+def test_the_notice_of_stopping_exists_on_the_new_forms_only(client, world, login_as, make_dossier, tmp_path):
+    new = make_dossier(received_at=datetime(2025, 9, 15, 9, 0))
+    old = make_dossier(received_at=datetime(2025, 9, 12, 9, 0))  # Friday before: Decree 118, the old forms
     clerk = world.user("clerk", "a")
     for dossier in (new, old):
-        act(dossier, Action.STOP, clerk, datetime(2025, 7, 1, 11, 0), note="Người nộp hồ sơ đã chết")
+        act(dossier, Action.STOP, clerk, datetime(2025, 9, 15, 11, 0), note="Người nộp hồ sơ đã chết")
     login_as(clerk)
     pdf = get_pdf(client, f"/dossiers/{new.id}/stopping.pdf")
     assert page_size(pdf, tmp_path) == A5
     text = flat(pdf_text(pdf, tmp_path))
-    for words in ("THÔNG BÁO", "Về việc dừng xử lý hồ sơ", new.code, "Người nộp hồ sơ đã chết",
-                  "kể từ 11:00 ngày 01/07/2025",
+    for words in ("THÔNG BÁO", "Về việc dừng giải quyết hồ sơ", new.code, "Người nộp hồ sơ đã chết",
+                  "kể từ 11:00 ngày 15/09/2025", "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH", "Nơi nhận:", "Số: ……/TB-UBND",
                   f"Mẫu số 05 ban hành kèm theo Thông tư số {NEW_LINE}"):
         assert words in text, words
     assert client.get(f"/dossiers/{old.id}/stopping.pdf").status_code == 404
@@ -247,9 +251,8 @@ def test_the_control_slip_has_a_row_per_hand_off_early_on_time_and_late(client, 
 
 
 @pytest.mark.parametrize("received_at, line, absent", [
-    (datetime(2025, 6, 30, 16, 0), f"Mẫu số 05 ban hành kèm theo Thông tư số {OLD_LINE}", NEW_LINE),
-    (datetime(2025, 7, 1, 8, 0), f"Mẫu số 06 ban hành kèm theo Thông tư số {NEW_LINE}",
-     OLD_LINE),
+    (datetime(2025, 9, 12, 16, 0), f"Mẫu số 05 ban hành kèm theo Thông tư số {OLD_LINE}", NEW_LINE),
+    (datetime(2025, 9, 15, 8, 0), f"Mẫu số 06 ban hành kèm theo Thông tư số {NEW_LINE}", OLD_LINE),
 ])
 @needs_poppler
 def test_the_control_slip_follows_the_dossiers_regime(client, world, login_as, make_dossier, tmp_path,
@@ -369,7 +372,7 @@ def test_the_register_xlsx_holds_the_same_rows(client, world, login_as, register
     sheet = openpyxl.load_workbook(BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     heading = rows.index(next(row for row in rows if row and row[0] == "STT"))
-    assert rows[0][0] == world.ward_a.name.upper() and rows[1][0] == "SỔ THEO DÕI HỒ SƠ"
+    assert rows[0][0] == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG ÁNH DƯƠNG" and rows[1][0] == "SỔ THEO DÕI HỒ SƠ"
     body = rows[heading + 1:]
     assert len(body) == 50
     assert [row[1] for row in body] == [dossier.code for dossier in register_world]
@@ -382,16 +385,16 @@ def test_the_register_xlsx_holds_the_same_rows(client, world, login_as, register
 
 
 @pytest.mark.parametrize("first_day, last_day, expected", [
-    ("01/06/2025", "30/06/2025", f"Mẫu số 06 ban hành kèm theo Thông tư số {OLD_LINE}"),
-    ("01/07/2025", "31/07/2025", f"Mẫu số 07 ban hành kèm theo Thông tư số {NEW_LINE}"),
-    ("15/06/2025", "15/07/2025", f"Mẫu số 06 ban hành kèm theo Thông tư số {OLD_LINE} (hồ sơ tiếp nhận trước ngày "
-                                 f"01/07/2025); mẫu số 07 theo Thông tư số {NEW_LINE} (từ ngày 01/07/2025)"),
+    ("01/07/2025", "14/09/2025", f"Mẫu số 06 ban hành kèm theo Thông tư số {OLD_LINE}"),
+    ("15/09/2025", "30/09/2025", f"Mẫu số 07 ban hành kèm theo Thông tư số {NEW_LINE}"),
+    ("01/09/2025", "30/09/2025", f"Mẫu số 06 ban hành kèm theo Thông tư số {OLD_LINE} (hồ sơ tiếp nhận trước ngày "
+                                 f"15/09/2025); mẫu số 07 theo Thông tư số {NEW_LINE} (từ ngày 15/09/2025)"),
 ])
 @needs_poppler
 def test_the_registers_form_follows_the_regime_of_its_range(client, world, login_as, make_dossier, tmp_path,
                                                             first_day, last_day, expected):
-    make_dossier(received_at=datetime(2025, 6, 30, 9, 0))
-    make_dossier(received_at=datetime(2025, 7, 1, 9, 0))
+    make_dossier(received_at=datetime(2025, 9, 12, 9, 0))
+    make_dossier(received_at=datetime(2025, 9, 15, 9, 0))
     login_as(world.user("clerk", "a"))
     text = flat(pdf_text(get_pdf(client, f"/units/{world.ward_a.id}/register.pdf?first_day={first_day}"
                                          f"&last_day={last_day}"), tmp_path))
@@ -477,10 +480,10 @@ def test_the_dossier_page_offers_the_papers_that_apply(client, world, login_as, 
     assert "(dự thảo, chờ duyệt)" in group
 
 
-def test_a_stopped_dossier_offers_the_notice_under_the_new_regime_only(client, world, login_as, make_dossier):
-    new, old = make_dossier(received_at=datetime(2025, 7, 1, 9, 0)), make_dossier(received_at=datetime(2025, 6, 30, 9, 0))
+def test_a_stopped_dossier_offers_the_notice_on_the_new_forms_only(client, world, login_as, make_dossier):
+    new, old = make_dossier(received_at=datetime(2025, 9, 15, 9, 0)), make_dossier(received_at=datetime(2025, 9, 12, 9, 0))
     for dossier in (new, old):
-        act(dossier, Action.STOP, world.user("clerk", "a"), datetime(2025, 7, 2, 9, 0), note="Dừng")
+        act(dossier, Action.STOP, world.user("clerk", "a"), datetime(2025, 9, 16, 9, 0), note="Dừng")
     login_as(world.user("clerk", "a"))
     assert "/stopping.pdf" in print_group(client.get(f"/dossiers/{new.id}").get_data(as_text=True))
     assert "/stopping.pdf" not in print_group(client.get(f"/dossiers/{old.id}").get_data(as_text=True))
@@ -508,8 +511,8 @@ def test_after_saving_a_dossier_the_receipt_button_comes_first(client, world, lo
     ("request_supplement", {"reason": "Thiếu tờ khai"}, "supplement", "In phiếu yêu cầu bổ sung"),
     ("finish", {"outcome": "refused", "note": "Không đủ điều kiện"}, "refusal", "In phiếu từ chối"),
     ("request_apology", {"reason": "Chờ xác minh", "to_office": "Tư pháp", "new_due_at": "20/11/2026 09:00"},
-     "apology", "In phiếu xin lỗi, hẹn lại (dự thảo, chờ duyệt)"),
-    ("stop", {"note": "Người nộp đề nghị dừng"}, "stopping", "In thông báo dừng xử lý"),
+     "apology", "In văn bản xin lỗi, đề nghị gia hạn (dự thảo, chờ duyệt)"),
+    ("stop", {"note": "Người nộp đề nghị dừng"}, "stopping", "In thông báo dừng giải quyết"),
 ])
 def test_after_an_action_with_a_slip_its_button_comes_first(client, world, login_as, make_dossier, action, data,
                                                              paper, label):
@@ -544,3 +547,95 @@ def test_a_failed_register_pdf_answers_a_friendly_page(client, world, login_as, 
     response = client.get(f"/units/{world.ward_a.id}/register.pdf?{RANGE}")
     assert response.status_code == 503
     assert "Chưa in được sổ theo dõi hồ sơ" in response.get_data(as_text=True)
+
+
+# The 2025 regime, right to the day -------------------------------------------------------------------
+
+OLD_DESK, CENTRE = "Bộ phận Tiếp nhận và Trả kết quả phường Ánh Dương", "Trung tâm Phục vụ hành chính công phường Ánh Dương"
+
+
+@pytest.mark.parametrize("received_at, form_line, desk, desk_line, date_line", [
+    (datetime(2025, 6, 30, 9, 0), f"Mẫu số 01 ban hành kèm theo Thông tư số {OLD_LINE}", OLD_DESK,
+     "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", "Ánh Dương, ngày 30 tháng 6 năm 2025"),
+    (datetime(2025, 7, 1, 9, 0), f"Mẫu số 01 ban hành kèm theo Thông tư số {OLD_LINE}", CENTRE,
+     "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "Ánh Dương, ngày 01 tháng 7 năm 2025"),
+    (datetime(2025, 9, 12, 9, 0), f"Mẫu số 01 ban hành kèm theo Thông tư số {OLD_LINE}", CENTRE,
+     "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "Ánh Dương, ngày 12 tháng 9 năm 2025"),
+    (datetime(2025, 9, 15, 9, 0), f"Mẫu số 01 ban hành kèm theo Thông tư số {NEW_LINE}", CENTRE,
+     "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "Ánh Dương, ngày 15 tháng 9 năm 2025"),
+    (datetime(2026, 1, 5, 9, 0), f"Mẫu số 01 ban hành kèm theo Thông tư số {NEW_LINE}", CENTRE,
+     "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "Ánh Dương, ngày 05 tháng 01 năm 2026"),
+])
+@needs_poppler
+def test_the_receipt_takes_its_form_from_15_september_and_its_desk_from_1_july_2025(
+        client, world, login_as, make_dossier, tmp_path, received_at, form_line, desk, desk_line, date_line):
+    dossier = make_dossier(received_at=received_at)
+    login_as(world.user("clerk", "a"))
+    layout = pdf_text(get_pdf(client, f"/dossiers/{dossier.id}/receipt.pdf"), tmp_path)
+    text = flat(layout)
+    # Decree 30/2020: the committee, then the desk that issues the receipt; the motto; number; place and date.
+    header = flat(layout[:layout.index("GIẤY TIẾP NHẬN")])
+    for words in ("ỦY BAN NHÂN DÂN", "PHƯỜNG ÁNH DƯƠNG", desk_line, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                  "Độc lập - Tự do - Hạnh phúc", f"Số: {dossier.code}", date_line, form_line):
+        assert words in header, words
+    assert "QUẬN THỬ" not in header and "THÀNH PHỐ THỬ" not in header  # the issuer, not the units above it
+    assert f"{desk} tiếp nhận hồ sơ của" in text and f"Đăng ký nhận kết quả tại: {desk}" in text
+
+
+@pytest.mark.parametrize("received_at, title, asks, absent", [
+    (datetime(2025, 9, 12, 9, 0), "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+     ["Thời gian hẹn trả kết quả mới: 10:00 (10 giờ 00 phút), ngày 17/09/2025",
+      f"Mẫu số 04 ban hành kèm theo Thông tư số {OLD_LINE}"], "gia hạn"),
+    (datetime(2025, 9, 15, 9, 0), "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+     ["xin lỗi Ông/Bà vì sự chậm trễ này và đề nghị", "đồng ý gia hạn thời gian giải quyết hồ sơ",
+      "Thời gian đề nghị gia hạn: 2 ngày làm việc và 1 giờ",  # due 09:00 16/09 → 10:00 18/09
+      "Thời gian trả kết quả đề nghị gia hạn đến: 10:00 (10 giờ 00 phút), ngày 18/09/2025",
+      f"Mẫu số 04 ban hành kèm theo Thông tư số {NEW_LINE}"], "HẸN LẠI"),
+])
+@needs_poppler
+def test_form_04_is_an_apology_with_a_new_appointment_before_15_september_and_asks_for_an_extension_after(
+        client, world, login_as, make_dossier, tmp_path, received_at, title, asks, absent):
+    dossier = make_dossier(received_at=received_at)  # 1 working day
+    clerk, chair = world.user("clerk", "a"), world.user("chair", "a")
+    new_due_at = dossier.due_at + timedelta(days=2, hours=1)
+    act(dossier, Action.REQUEST_APOLOGY, clerk, received_at + timedelta(hours=2), reason="Chờ xác minh nơi cư trú",
+        to_office="Công chức Tư pháp - Hộ tịch", new_due_at=new_due_at)
+    act(dossier, Action.APPROVE_APOLOGY, chair, received_at + timedelta(hours=5))
+    login_as(clerk)
+    layout = pdf_text(get_pdf(client, f"/dossiers/{dossier.id}/apology.pdf"), tmp_path)
+    text = flat(layout)
+    for words in [title, "Kính gửi: Ông/Bà Nguyễn Thị Ánh", "Chờ xác minh nơi cư trú", *asks]:
+        assert words in text, words
+    assert absent not in text
+    # Issued by the committee: its own header (no desk line), its number left to the archive office, its
+    # chair's signature, and where it is sent.
+    header = flat(layout[:layout.index(title.split()[0])])
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG ÁNH DƯƠNG" in header and "Số: ……/UBND" in header
+    assert "TRUNG TÂM" not in header and "BỘ PHẬN" not in header
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text and "Trần Văn Chủ Tịch" in text
+    assert "Nơi nhận: - Ông/Bà Nguyễn Thị Ánh;" in text and "Lưu: VT." in text
+
+
+@needs_poppler
+def test_a_units_own_names_are_the_ones_its_papers_print(client, world, login_as, make_dossier, tmp_path):
+    ward = world.ward_a
+    ward.official_name, ward.centre_name = "ỦY BAN NHÂN DÂN\nPHƯỜNG ÁNH DƯƠNG (THỬ)", "Trung tâm Phục vụ hành chính công Ánh Dương"
+    db.session.commit()
+    dossier = make_dossier()
+    login_as(world.user("clerk", "a"))
+    text = flat(pdf_text(get_pdf(client, f"/dossiers/{dossier.id}/receipt.pdf"), tmp_path))
+    # The header's left column wraps the centre's line, so its last word comes after the place and date.
+    assert "PHƯỜNG ÁNH DƯƠNG (THỬ)" in text and "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG ÁNH" in text
+    assert "Trung tâm Phục vụ hành chính công Ánh Dương tiếp nhận hồ sơ của" in text
+
+
+@pytest.mark.parametrize("paper", ["receipt", "supplement", "refusal", "control"])
+@needs_poppler
+def test_every_desk_paper_names_the_desk_under_the_committee(client, world, login_as, make_dossier, tmp_path, paper):
+    dossier = paper_dossier({"dossier": make_dossier(), "user": world.user("clerk", "a")}, paper)
+    login_as(world.user("clerk", "a"))
+    text = flat(pdf_text(get_pdf(client, f"/dossiers/{dossier.id}/{paper}.pdf"), tmp_path))
+    for words in ("ỦY BAN NHÂN DÂN", "PHƯỜNG ÁNH DƯƠNG", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", f"Số: {dossier.code}",
+                  "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Ánh Dương, ngày "):
+        assert words in text, (paper, words)
+    assert "QUẬN THỬ" not in text

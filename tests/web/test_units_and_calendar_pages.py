@@ -117,3 +117,27 @@ def test_the_demo_load_makes_units_users_of_every_role_and_a_catalog_marked_as_d
     assert "DỮ LIỆU MẪU" in home
     offerings = client.get(f"/units/{db.session.scalar(select(User).where(User.username == username)).unit_id}/offerings")
     assert "rút ngắn" in offerings.get_data(as_text=True)
+
+
+def test_an_administrator_sets_the_names_the_papers_print(client, world, login_as):
+    login_as(world.users["admin_city"])
+    page = client.get(f"/units/{world.ward_a.id}/edit").get_data(as_text=True)
+    assert "Tên cơ quan in trên văn bản" in page and "ỦY BAN NHÂN DÂN / PHƯỜNG ÁNH DƯƠNG" in page  # the default
+    response = client.post(f"/units/{world.ward_a.id}/edit", data={
+        "code": world.ward_a.code, "name": world.ward_a.name, "kind": "ward", "parent_id": str(world.district.id),
+        "official_name": "Ủy ban nhân dân\r\n\r\nphường Ánh Dương ", "centre_name": " Trung tâm Phục vụ hành chính công phường Ánh Dương mới"})
+    assert response.status_code == 303
+    db.session.refresh(world.ward_a)
+    assert world.ward_a.official_name == "Ủy ban nhân dân\nphường Ánh Dương"
+    assert world.ward_a.committee_letterhead.issuer_lines == ("ỦY BAN NHÂN DÂN", "PHƯỜNG ÁNH DƯƠNG")
+    assert world.ward_a.desk_name(date(2026, 12, 5)) == "Trung tâm Phục vụ hành chính công phường Ánh Dương mới"
+
+
+def test_a_name_to_print_on_too_many_lines_is_refused(client, world, login_as):
+    login_as(world.users["admin_city"])
+    response = client.post(f"/units/{world.ward_a.id}/edit", data={
+        "code": world.ward_a.code, "name": world.ward_a.name, "kind": "ward", "parent_id": str(world.district.id),
+        "official_name": "A\nB\nC\nD", "centre_name": "x" * 201})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "nhiều nhất 3 dòng" in page and "Không được dài quá 200 ký tự" in page
