@@ -2,7 +2,7 @@
 
 Form 06 of Circular 01/2018/TT-VPCP (kept by Circular 03/2025/TT-VPCP): one line per dossier with
 its code, request, sets, applicant, address and phone, received, due and returned times, and who
-collected the result. `app/dossiers/register_io.py` writes the machine-readable register that
+collected the result. `app/dossiers/register_export.py` writes the machine-readable register that
 imports back (codes, ISO times); this one is the paper a person reads, with Vietnamese headings.
 """
 from dataclasses import dataclass

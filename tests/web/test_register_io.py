@@ -14,7 +14,8 @@ from app.dossiers.lifecycle import DossierState
 from app.dossiers.models import Dossier, DossierCounter
 from app.dossiers.numbering import take_next_number
 from app.dossiers.operations import Applicant, Intake, register_dossier
-from app.dossiers.register_io import COLUMNS, EXPORT_COLUMNS, import_register
+from app.dossiers.register_format import COLUMNS, EXPORT_COLUMNS
+from app.dossiers.register_writing import import_register
 from app.extensions import db
 from app.importing import ImportFileError
 from app.units.models import Unit
