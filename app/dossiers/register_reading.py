@@ -15,13 +15,15 @@ from pathlib import Path
 import openpyxl
 from sqlalchemy import select
 
+from app.bounds import check_day
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.models import Outcome
 from app.dossiers.ontime import Resolution, classify
 from app.dossiers.register_format import CLASSIFICATION, COLUMNS, TIME_COLUMNS, format_time
 from app.extensions import db
-from app.importing import ImportFileError, ImportProblem, read_csv_rows
+from app.importing import (ImportFileError, ImportProblem, check_file_size, check_xlsx_expansion,
+                           read_csv_rows)
 from app.units.models import Unit
 from app.vntext import nfc
 from app.worktime.deadlines import TimeUnit, WorkingCalendar, due_at, shift_by_working_time, working_time_between
@@ -85,6 +87,7 @@ class RegisterRow:
 def read_register_file(path: str | Path) -> list[tuple[int, dict[str, str | datetime]]]:
     """(line, row) of every non-empty row of a CSV or `.xlsx` register; ImportFileError if unreadable."""
     path = Path(path)
+    check_file_size(path)
     if path.suffix.lower() == ".xlsx":
         return read_xlsx_rows(path, COLUMNS, optional=[CLASSIFICATION])
     columns = COLUMNS + ([CLASSIFICATION] if CLASSIFICATION in _csv_header(path) else [])
@@ -105,6 +108,7 @@ def read_xlsx_rows(path: str | Path, columns: list[str],
     (a spreadsheet stores them as fractions of a day, so 09:00 may come back as 08:59:59.999);
     whole numbers read as integers (a level typed as 4 is "4", not "4.0").
     """
+    check_xlsx_expansion(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl fails with zip, XML or key errors alike on a file that is no workbook
@@ -173,16 +177,18 @@ def to_minute(moment: datetime) -> datetime:
 
 
 def parse_time(value: str | datetime) -> datetime | None:
-    """A local time written YYYY-MM-DDTHH:MM (a space instead of T is accepted); None when blank."""
+    """A local time written YYYY-MM-DDTHH:MM (a space instead of T is accepted), within the years
+    `bounds` accepts; None when blank."""
     if isinstance(value, datetime):
-        return value
+        return check_day(value, "Thời điểm")
     if not value:
         return None
     if _TIME_PATTERN.fullmatch(value):
         try:
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             raise ValueError(f"«{value}» không phải thời điểm có thật") from None
+        return check_day(moment, "Thời điểm")
     raise ValueError(f"«{value}» không phải thời điểm dạng YYYY-MM-DDTHH:MM (giờ Việt Nam)")
 
 

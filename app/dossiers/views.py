@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.bounds import parse_day
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.catalog.queries import offerings_in_effect
 from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm
@@ -19,7 +20,6 @@ from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant,
 from app.dossiers.queries import DESK_LISTS, SORT_LABELS, DeskClock, SearchFilters, dossier_count, dossier_search
 from app.extensions import db
 from app.forms_vi import options
-from app.importing import parse_day
 from app.reports.links import print_links
 from app.reports.papers import PAPER_AFTER_ACTION, Paper
 from app.htmx import is_fragment_request, render_page_or_fragment

@@ -11,11 +11,11 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from app.bounds import parse_day
 from app.dossiers.models import Dossier
 from app.dossiers.queries import DeskClock, SearchFilters, desk_list_condition, dossier_search
 from app.extensions import db
 from app.htmx import is_fragment_request, render_page_or_fragment
-from app.importing import parse_day
 from app.reports.quarterly import INDEX_RUBRIC, quarter_of
 from app.stats import periods
 from app.stats.chart import ChartMonth, volume_rate_chart
