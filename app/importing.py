@@ -5,6 +5,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.spreadsheet_text import restore
 from app.vntext import nfc
 
 
@@ -89,7 +90,7 @@ def _take_row(line: int, cells: list[str], header: list[str], rows: list, proble
     if len(cells) != len(header):
         problems.append(ImportProblem(line, "", f"có {len(cells)} ô, cần {len(header)}"))
         return
-    rows.append((line, {column: nfc(cell) for column, cell in zip(header, cells, strict=True)}))
+    rows.append((line, {column: restore(nfc(cell)) for column, cell in zip(header, cells, strict=True)}))
 
 
 def check_file_size(path: str | Path) -> None:

@@ -10,6 +10,7 @@ from app.dossiers.lifecycle import DossierState
 from app.dossiers.models import Dossier, SupplementPeriod
 from app.dossiers.register_format import CHUNK_SIZE, EXPORT_COLUMNS, OPEN, format_time
 from app.extensions import db
+from app.spreadsheet_text import csv_row
 from app.units.models import Unit
 from app.units.scope import subtree_unit_ids
 
@@ -68,6 +69,6 @@ def export_register(out: TextIO, unit: Unit | None = None) -> int:
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for record in db.session.execute(stmt.execution_options(yield_per=CHUNK_SIZE)):
-        writer.writerow([*register_cells(record), record.resolution or OPEN])
+        writer.writerow(csv_row([*register_cells(record), record.resolution or OPEN]))
         count += 1
     return count

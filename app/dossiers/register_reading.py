@@ -24,6 +24,7 @@ from app.dossiers.register_format import CLASSIFICATION, COLUMNS, TIME_COLUMNS, 
 from app.extensions import db
 from app.importing import (ImportFileError, ImportProblem, check_file_size, check_xlsx_expansion,
                            read_csv_rows)
+from app.spreadsheet_text import restore
 from app.units.models import Unit
 from app.vntext import nfc
 from app.worktime.deadlines import TimeUnit, WorkingCalendar, due_at, shift_by_working_time, working_time_between
@@ -169,7 +170,7 @@ def _xlsx_text(cell) -> str:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return nfc(str(cell))
+    return restore(nfc(str(cell)))
 
 def to_minute(moment: datetime) -> datetime:
     """`moment` rounded to the nearest minute."""
