@@ -10,6 +10,8 @@ SQLAlchemy.
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from werkzeug.routing import IntegerConverter
+
 # The largest key an integer column holds on PostgreSQL (int4); ids start at 1.
 MAX_ID = 2**31 - 1
 # Pages of a list: 100,000 pages of 50 rows is far beyond any unit's dossiers.
@@ -26,6 +28,14 @@ NUL = "\x00"
 
 class OutOfBounds(ValueError):
     """A value outside what the app accepts; `str()` is the Vietnamese message."""
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` in every route stops at MAX_ID unless a route says otherwise: a longer number is a 404,
+    not a driver error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _integer(value: str | int | None, what: str) -> int:
@@ -56,7 +66,7 @@ def page_number(value: str | int | None) -> int:
     return bounded_int(value, 1, MAX_PAGE, "Số trang")
 
 
-def year(value: str | int | None) -> int:
+def calendar_year(value: str | int | None) -> int:
     """A calendar year: MIN_YEAR..MAX_YEAR."""
     return bounded_int(value, MIN_YEAR, MAX_YEAR, "Năm")
 
@@ -66,6 +76,14 @@ def optional(parse, value: str | None, *args):
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return parse(value, *args)
+
+
+def query_value(args, name: str, parse, *parse_args, default=None):
+    """`parse(args[name])` for a query string (any mapping); `default` when absent or blank."""
+    value = args.get(name)
+    if value is None or not value.strip():
+        return default
+    return parse(value, *parse_args)
 
 
 def check_day(day: date, what: str = "Ngày") -> date:

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import login_required
 from weasyprint.urls import FatalURLFetchingError
 
+from app.bounds import MAX_ID, bounded_int, calendar_year, query_value
 from app.reports.quarterly import (ReportPeriodError, build_quarterly_report, filename, quarter_of,
                                    render_quarterly_pdf)
 from app.units.scope import get_visible_unit_or_404
@@ -23,8 +24,9 @@ def report_pdf(unit_id: int):
     today = local_now().date()
     cutoff_day = current_app.config["REPORT_CUTOFF_DAY"]
     year, quarter = quarter_of(today, cutoff_day)
-    year = request.args.get("year", year, type=int)
-    quarter = request.args.get("quarter", quarter, type=int)
+    year = query_value(request.args, "year", calendar_year, default=year)
+    # Only bounded to an int here: build_quarterly_report explains a quarter that is not 1–4.
+    quarter = query_value(request.args, "quarter", bounded_int, -MAX_ID, MAX_ID, "Quý", default=quarter)
     try:
         report = build_quarterly_report(unit, year, quarter, today, cutoff_day, request.args.get("number", ""))
     except ReportPeriodError as error:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from weasyprint.urls import FatalURLFetchingError
 
+from app.bounds import query_value, record_id
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.models import NEW_REGIME_FROM, Dossier, DossierEvent, Outcome
 from app.extensions import db
@@ -80,7 +81,7 @@ def supplement(dossier_id: int):
     periods = dossier.supplements
     if not periods:
         abort(404)
-    period_id = request.args.get("period", type=int)
+    period_id = query_value(request.args, "period", record_id)
     period = periods[-1] if period_id is None else next((p for p in periods if p.id == period_id), None)
     if period is None:
         abort(404)
