@@ -61,6 +61,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.dossiers import views as dossier_views
     from app.home import views as home_views
     from app.lookup.views import lookup_bp
+    from app.reports.job_views import papers_bp
     from app.reports.quarterly_views import quarterly_bp
     from app.reports.views import reports_bp
     from app.stats import cli as stats_cli
@@ -81,6 +82,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         index_views.index_bp,
         reports_bp,
         quarterly_bp,
+        papers_bp,
         lookup_bp,
         audit_views.bp,
     ):

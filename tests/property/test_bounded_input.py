@@ -60,7 +60,6 @@ DATE_PARAMETERS = [
     ("comparison xlsx", lambda o: f"/units/{o['district'].id}/comparison.xlsx?period=custom&to=01/01/2026&", "from"),
     ("register", lambda o: "/register?first_day=01/11/2026&", "last_day"),
     ("register", lambda o: "/register?last_day=30/11/2026&", "first_day"),
-    ("register pdf", lambda o: f"/units/{o['unit'].id}/register.pdf?first_day=01/11/2026&", "last_day"),
     ("register xlsx", lambda o: f"/units/{o['unit'].id}/register.xlsx?last_day=30/11/2026&", "first_day"),
     ("audit", lambda o: "/audit?", "date_from"),
     ("audit", lambda o: "/audit?", "date_to"),
@@ -129,6 +128,18 @@ def test_an_absurd_date_in_a_query_is_refused_not_a_failure(client, objects, wor
                                                              value):
     login_as(world.user("chair", "a"))
     _ask(client, url(objects) + f"{name}={quote(value)}")
+
+
+@pytest.mark.parametrize("name", ["first_day", "last_day"])
+@hostile_settings(max_examples=6)
+@_with_examples(ABSURD_DATES)
+@given(value=_absurd_dates())
+def test_an_absurd_date_sent_to_print_the_register_is_refused_not_a_failure(client, objects, world, login_as, name,
+                                                                            value):
+    login_as(world.user("chair", "a"))
+    form = {"first_day": "01/11/2026", "last_day": "30/11/2026", name: value}
+    assert_answered_cleanly(client.post(f"/units/{objects['unit'].id}/register/print", data=form),
+                            allowed=(303, 400))
 
 
 @pytest.mark.parametrize("value", ["31/12/9999 23:59", "01/01/0001 08:00", "01/01/1999 08:00", "01/01/2101 08:00"])
