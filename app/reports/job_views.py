@@ -13,7 +13,7 @@ from app.units.scope import get_visible_unit_or_404
 
 papers_bp = Blueprint("papers", __name__)
 
-TITLES = {"register": "Sổ theo dõi hồ sơ"}
+TITLES = {"register": "Sổ theo dõi hồ sơ", "quarterly": "Báo cáo quý"}
 
 
 def describe(paper_job: PaperJob) -> str:
@@ -21,6 +21,9 @@ def describe(paper_job: PaperJob) -> str:
         first_day, last_day = (date.fromisoformat(paper_job.params[key]) for key in ("first_day", "last_day"))
         return (f"Hồ sơ tiếp nhận từ {first_day:%d/%m/%Y} đến {last_day:%d/%m/%Y}: "
                 f"{format_number(paper_job.rows)} dòng")
+    if paper_job.kind == "quarterly":
+        return (f"Quý {paper_job.params['quarter']}/{paper_job.params['year']} của "
+                f"{format_number(paper_job.rows)} đơn vị")
     return ""
 
 

@@ -34,6 +34,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.reports.models import JobStatus, PaperJob
 from app.reports.pdf import FONT_FAMILY
+from app.reports.quarterly import ReportPeriodError, build_quarterly_report, render_quarterly_html
 from app.worktime.clock import local_now
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ ORPHAN_AFTER_SECONDS = 2 * CHILD_TIMEOUT  # a file no job names, left by a crash
 STARTUP_SECONDS = 2.0
 SECONDS_PER_ROW = 0.025
 POLL_SECONDS = 1.0
+REUSE_WITHIN = timedelta(minutes=10)  # `enqueue_once`: the figures of a quarter do not change faster
 
 _worker_lock = threading.Lock()
 _worker: threading.Thread | None = None
@@ -70,6 +72,19 @@ def enqueue(kind: str, unit_id: int, params: dict, rows: int, file_name: str, us
     db.session.commit()
     ensure_worker(current_app._get_current_object())
     return job
+
+
+def enqueue_once(kind: str, unit_id: int, params: dict, rows: int, file_name: str, user_id: int | None) -> PaperJob:
+    """The same paper already queued, printing, or printed within REUSE_WITHIN (its file still kept), else a
+    new job: asking again, or a link opened twice, never renders the same paper twice."""
+    recent = local_now() - REUSE_WITHIN
+    for job in db.session.scalars(select(PaperJob).where(
+            PaperJob.kind == kind, PaperJob.unit_id == unit_id, PaperJob.created_at >= recent,
+            PaperJob.status.in_([JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE])).order_by(PaperJob.id.desc())):
+        if job.params == params:
+            ensure_worker(current_app._get_current_object())
+            return job
+    return enqueue(kind, unit_id, params, rows, file_name, user_id)
 
 
 def ensure_worker(app: Flask) -> None:
@@ -172,8 +187,8 @@ def render(job: PaperJob) -> None:
         db.session.rollback()
         failed = db.session.get(PaperJob, job.id)
         failed.status, failed.stage, failed.finished_at = JobStatus.FAILED, "", local_now()
-        failed.message = ("Bản in bị lỗi; dữ liệu không bị ảnh hưởng. Hãy thử in lại sau ít phút."
-                          if not isinstance(error, PaperTooLong) else str(error))
+        failed.message = (str(error) if isinstance(error, (PaperTooLong, ReportPeriodError))
+                          else "Bản in bị lỗi; dữ liệu không bị ảnh hưởng. Hãy thử in lại sau ít phút.")
         db.session.commit()
 
 
@@ -224,6 +239,11 @@ def _html_of(job: PaperJob) -> str:
         _progress(job, 2, "Đang dàn trang")
         return render_template("reports/register.html", font_family=FONT_FAMILY,
                                **register_paper_context(job.unit, lines, first_day, last_day))
+    if job.kind == "quarterly":
+        report = build_quarterly_report(job.unit, job.params["year"], job.params["quarter"], local_now().date(),
+                                        current_app.config["REPORT_CUTOFF_DAY"], job.params.get("number", ""))
+        _progress(job, 2, "Đang dàn trang")
+        return render_quarterly_html(report)
     raise ValueError(f"unknown paper job kind {job.kind!r}")
 
 

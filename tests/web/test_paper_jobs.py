@@ -159,3 +159,19 @@ def test_old_papers_and_papers_beyond_the_size_bound_are_removed(client, world, 
     assert statuses == [(JobStatus.EXPIRED, False), (JobStatus.EXPIRED, False), (JobStatus.DONE, True)]
     expired_page = client.get(f"/papers/{made[0][0].id}").get_data(as_text=True)
     assert "hãy in lại" in expired_page
+
+
+def test_the_quarterly_report_of_a_unit_with_many_below_it_prints_in_the_background_once(client, world, login_as,
+                                                                                         monkeypatch):
+    monkeypatch.setattr("app.reports.quarterly_views.IN_BACKGROUND_FROM_UNITS", 3)
+    login_as(world.users["officer_city"])
+    first = client.get(f"/units/{world.city.id}/report-q.pdf?year=2025&quarter=4")
+    again = client.get(f"/units/{world.city.id}/report-q.pdf?year=2025&quarter=4")
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]  # one job for the same paper
+    assert "Báo cáo quý" in client.get(first.headers["Location"]).get_data(as_text=True)
+    assert run_pending() == 1
+    assert get_pdf(client, first.headers["Location"] + "/file").startswith(b"%PDF")
+    # A ward's report still comes at once, in the request.
+    login_as(world.user("chair", "a"))
+    assert client.get(f"/units/{world.ward_a.id}/report-q.pdf?year=2025&quarter=4").status_code == 200
