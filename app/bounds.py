@@ -7,6 +7,7 @@ the database or the calendar (where it would end in a 500). Each refusal is an `
 form shows it beside its field and an importer names its line and column. Imports neither Flask nor
 SQLAlchemy.
 """
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -38,19 +39,19 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def _integer(value: str | int | None, what: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    text = (value or "").strip()
-    # int() also reads "1_000", "٣" and "+5"; a person types plain digits.
-    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
-        raise OutOfBounds(f"{what} «{text[:20]}» không phải số nguyên hợp lệ.")
-    return int(text)
+_INTEGER = re.compile(r"-?[0-9]{1,40}")
 
 
 def bounded_int(value: str | int | None, low: int, high: int, what: str) -> int:
     """`value` as an int within low..high (inclusive), else OutOfBounds naming `what`."""
-    number = _integer(value, what)
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = (value or "").strip()
+        # int() also reads "1_000", "٣" and "+5"; a person types plain ASCII digits.
+        if not _INTEGER.fullmatch(text):
+            raise OutOfBounds(f"{what} «{text[:20]}» không phải số nguyên hợp lệ.")
+        number = int(text)
     if not low <= number <= high:
         raise OutOfBounds(f"{what} phải từ {low} đến {high}.")
     return number
