@@ -2,17 +2,16 @@
 process (never holding this process's rendering lock), its page polls the progress and then offers the
 file; jobs of a dead process are marked failed, old files are cleaned up, and a job is claimed once."""
 import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from app.extensions import db
 from app.reports import jobs, pdf
 from app.reports.jobs import claim_next, clean_up, mark_stale, papers_dir, run_pending
 from app.reports.models import JobStatus, PaperJob
 from app.worktime.clock import local_now
-from test_papers_pdf import RANGE, get_pdf, make_dossier, offerings, print_register, register_world  # noqa: F401
+from test_papers_pdf import get_pdf, make_dossier, offerings, register_world  # noqa: F401 (fixtures)
 
 
 def job_of(url: str) -> PaperJob:
