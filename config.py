@@ -1,5 +1,6 @@
 """Settings, read from the environment; the defaults give a working SQLite desk on a laptop."""
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -100,6 +101,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     TEMPLATES_STRICT = True
+    # Long papers: the tests run app.reports.jobs.run_pending themselves instead of a background thread.
+    PAPER_JOBS_THREAD = False
+    PAPERS_DIR = os.path.join(tempfile.gettempdir(), f"motcua-test-papers-{os.getpid()}")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     # `flask demo load` in tests: a few dossiers a week keep them fast (the default is a busy desk).
     DEMO_DOSSIERS_PER_DAY = 0.3

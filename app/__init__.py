@@ -6,18 +6,11 @@ from flask import Flask, render_template, request
 from jinja2 import StrictUndefined
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.routing import IntegerConverter
 
+from app.bounds import OutOfBounds, RecordIdConverter, has_nul
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.htmx import is_fragment_request
 from config import CONFIGS, INSTANCE_DIR
-
-
-class RecordIdConverter(IntegerConverter):
-    """`<int:…>` bounded by the largest INTEGER primary key (2³¹ − 1) unless a route says otherwise."""
-
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config_name: str | type = "development", **overrides) -> Flask:
@@ -68,6 +61,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.dossiers import views as dossier_views
     from app.home import views as home_views
     from app.lookup.views import lookup_bp
+    from app.reports.job_views import papers_bp
     from app.reports.quarterly_views import quarterly_bp
     from app.reports.views import reports_bp
     from app.stats import cli as stats_cli
@@ -88,6 +82,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         index_views.index_bp,
         reports_bp,
         quarterly_bp,
+        papers_bp,
         lookup_bp,
         audit_views.bp,
     ):
@@ -146,6 +141,21 @@ def _register_error_pages(app: Flask) -> None:
                     "Vui lòng báo bộ phận kỹ thuật giải phóng dung lượng rồi thử lại."), 507
 
     app.register_error_handler(OSError, disk_full_or_other_os_error)
+
+    def out_of_bounds(error: OutOfBounds):
+        db.session.rollback()
+        return render_template("errors/error.html", status=400, title="Giá trị không hợp lệ",
+                               message=str(error)), 400
+
+    app.register_error_handler(OutOfBounds, out_of_bounds)
+
+    @app.before_request
+    def _refuse_nul():
+        # PostgreSQL cannot hold or compare a NUL in text: a path or query carrying one is refused
+        # here rather than by the driver (a 500). Form fields are cleaned of control characters.
+        if has_nul(request.path, *request.args.keys(), *request.args.values()):
+            return render_template("errors/error.html", status=400, title="Giá trị không hợp lệ",
+                                   message="Địa chỉ có ký tự không hợp lệ (NUL)."), 400
     _register_database_unavailable(app)
 
 

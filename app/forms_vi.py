@@ -1,8 +1,10 @@
 """The base form of the app: Flask-WTF with WTForms' own messages in Vietnamese (WTForms ships none)."""
 from flask_wtf import FlaskForm
-from wtforms import DateField
+from wtforms import DateField, DecimalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
+
+from app.bounds import MAX_ID, OutOfBounds, check_day, decimal
 
 MESSAGES_VI = {
     "This field is required.": "Trường này không được để trống.",
@@ -63,9 +65,41 @@ class VietnameseDateField(DateField):
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        bound_date_field(self)
+
+
+def bound_date_field(field) -> None:
+    """After a date or date-time field parsed its value: one outside the years `bounds` accepts becomes
+    the field's error (and no value), so that no view steps a calendar past year 9999."""
+    if field.data is None:
+        return
+    try:
+        check_day(field.data, "Ngày")
+    except OutOfBounds as error:
+        field.data = None
+        raise ValueError(str(error)) from None
+
+
+class BoundedDecimalField(DecimalField):
+    """A decimal typed by a person, through `bounds.decimal`: finite (no NaN, sNaN or infinity, which
+    no comparison survives), at most `bounds.MAX_DECIMAL` and 4 decimal places (1e-999999 no database
+    column stores)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = decimal(valuelist[0], "Số")
+        except OutOfBounds as error:
+            self.data = None
+            raise ValueError(str(error)) from None
+
 
 # The largest key an integer column holds on PostgreSQL (int4): a larger number in a form is no record.
-MAX_RECORD_ID = 2**31 - 1
+MAX_RECORD_ID = MAX_ID
 
 
 def record_id(value) -> int:

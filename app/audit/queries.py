@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.models import AuditEntry, AuditKind
 from app.auth.models import Role
+from app.bounds import check_day, record_id
 from app.extensions import db
 from app.units.scope import visible_unit_ids
 
@@ -29,7 +30,7 @@ class Cursor:
         """None for a missing or malformed cursor (the first page)."""
         stamp, _, ident = (text or "").partition("-")
         try:
-            return cls(datetime.strptime(stamp, CURSOR_FORMAT), int(ident))
+            return cls(check_day(datetime.strptime(stamp, CURSOR_FORMAT)), record_id(ident))
         except ValueError:
             return None
 

@@ -1,9 +1,9 @@
 """The form to add or change one of a unit's offerings."""
-from wtforms import BooleanField, DecimalField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from app.catalog.models import TIME_UNIT_LABELS, OnlineKind, SupplementRule
-from app.forms_vi import Form, VietnameseDateField, options
+from app.forms_vi import BoundedDecimalField, Form, VietnameseDateField, options
 from app.vntext import nfc
 
 
@@ -13,7 +13,7 @@ class OfferingForm(Form):
         filters=[lambda v: (v or "").strip()],
         description="Gõ tên hoặc mã để tìm trong danh mục.",
     )
-    committed_value = DecimalField(
+    committed_value = BoundedDecimalField(
         "Thời gian thực hiện", places=None,
         validators=[InputRequired("Nhập thời gian."), NumberRange(min=0.01, max=1000, message="Thời gian phải lớn hơn 0.")],
     )
@@ -31,7 +31,7 @@ class OfferingForm(Form):
 class ProcedureReviewForm(Form):
     """An administrator states the statutory time the portal text did not give in a readable form."""
 
-    statutory_value = DecimalField(
+    statutory_value = BoundedDecimalField(
         "Thời hạn luật định", places=None,
         validators=[InputRequired("Nhập thời hạn."), NumberRange(min=0.01, max=1000, message="Thời hạn phải lớn hơn 0.")],
     )

@@ -4,9 +4,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.bounds import parse_day
 from app.catalog.models import OnlineKind, Offering, Procedure, comparable_time
 from app.extensions import db
-from app.importing import ImportFileError, ImportProblem, parse_day, read_csv_rows
+from app.importing import ImportFileError, ImportProblem, read_csv_rows
 from app.units.models import Unit
 from app.worktime.deadlines import TimeUnit
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.catalog.models import ChannelKind, Procedure, ProcedureChannel, RequiredDocument
 from app.catalog.portal_format import PortalProcedure, parse_portal_record
 from app.extensions import db
-from app.importing import ImportFileError, ImportProblem
+from app.importing import ImportFileError, ImportProblem, check_file_size
 
 # When a procedure has several channels, the statutory time offerings are compared with is the
 # one at the desk, where the one-stop desk receives dossiers; post and online come after it.
@@ -48,6 +48,7 @@ def read_portal_file(path: str | Path) -> list[tuple[int, dict, PortalProcedure]
     problems: list[ImportProblem] = []
     records: list[tuple[int, dict, PortalProcedure]] = []
     seen: dict[str, int] = {}
+    check_file_size(path)
     raw_bytes = Path(path).read_bytes()
     try:
         text = raw_bytes.decode("utf-8-sig")

@@ -5,6 +5,7 @@ from sqlalchemy import distinct, select
 
 from app.auth.models import Role
 from app.auth.permissions import admin_required, roles_required
+from app.bounds import page_number, query_value
 from app.catalog.forms import OfferingForm, ProcedureReviewForm
 from app.catalog.models import Offering, Procedure
 from app.catalog.offerings_import import check_committed_time
@@ -27,7 +28,8 @@ def procedure_list():
     review = request.args.get("review", "")
     needs_review = {"yes": True, "no": False}.get(review)
     stmt = procedure_search(query, field, needs_review).order_by(Procedure.field, Procedure.code)
-    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = db.paginate(stmt, page=query_value(request.args, "page", page_number, default=1),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     fields = db.session.scalars(select(distinct(Procedure.field)).order_by(Procedure.field)).all()
     return render_page_or_fragment(
         "catalog/procedures.html", "catalog/_procedure_rows.html",
@@ -96,7 +98,7 @@ def offering_list(unit_id: int):
     for word in fold(query).split():
         stmt = stmt.where(Procedure.search_key.contains(word, autoescape=True))
     page = db.paginate(stmt.order_by(Procedure.field, Procedure.code),
-                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+                       page=query_value(request.args, "page", page_number, default=1), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_page_or_fragment(
         "catalog/offerings.html", "catalog/_offering_rows.html",
         unit=unit, page=page, q=query, today=today, args={"q": query},

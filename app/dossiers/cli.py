@@ -7,7 +7,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.dossiers.register_io import export_register, import_register
+from app.dossiers.register_export import export_register
+from app.dossiers.register_writing import import_register
 from app.extensions import db
 from app.importing import ImportFileError
 from app.units.models import Unit

@@ -1,4 +1,5 @@
 """Intake and action forms of the desk."""
+import secrets
 import unicodedata
 
 from wtforms import (BooleanField, DateTimeField, FieldList, FormField, HiddenField, IntegerField, SelectField,
@@ -8,7 +9,7 @@ from wtforms.widgets import TextInput
 
 from app.catalog.models import ChannelKind, OnlineKind
 from app.dossiers.models import CopyKind, Outcome
-from app.forms_vi import Form, options, record_id
+from app.forms_vi import Form, bound_date_field, options, record_id
 from app.vntext import nfc, nfc_lines
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -43,6 +44,10 @@ class LocalDateTimeField(DateTimeField):
         render_kw = {"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"}
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        bound_date_field(self)
 
 
 class DocumentRow(Form):
@@ -95,6 +100,13 @@ class IntakeForm(Form):
     sets_count = IntegerField("Số bộ hồ sơ", default=1,
                               validators=[InputRequired("Nhập số bộ."), NumberRange(min=1, max=50, message="Từ 1 đến 50 bộ.")])
     received_at = LocalDateTimeField("Thời điểm tiếp nhận", validators=[InputRequired("Nhập thời điểm tiếp nhận.")])
+    # Made when the form is shown (`new_intake_token`), sent back with it; see Dossier.intake_token.
+    intake_token = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$",
+                                                              message="Biểu mẫu không hợp lệ: hãy tải lại trang.")])
+
+
+def new_intake_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class ActionForm(Form):

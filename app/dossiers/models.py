@@ -59,6 +59,10 @@ class Dossier(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
+    # The intake form's one-time token: a second POST of the same form (a double click, a resent
+    # request) finds the dossier already saved. Unique, so that of concurrent POSTs the database lets one
+    # through; NULL for dossiers not saved from the form (imports, the demo, the operations' callers).
+    intake_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # With the code, opens the public lookup (printed on the receipt, carried by its QR code).
     lookup_pin: Mapped[str] = mapped_column(String(6), default=new_lookup_pin)
     # The citizen's rating code, drawn when the result is returned; only its keyed hash is kept

@@ -4,13 +4,15 @@ from datetime import datetime, timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import Role
 from app.auth.permissions import roles_required
+from app.bounds import OutOfBounds, check_day, page_number, parse_day, query_value, record_id
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.catalog.queries import offerings_in_effect
-from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm
+from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm, new_intake_token
 from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions
 from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.numbering import DailyNumbersExhausted
@@ -22,7 +24,6 @@ from app.extensions import db
 from app.forms_vi import options
 from app.lookup.rating_codes import issue_rating_code
 from app.lookup.rating_codes import shown as shown_rating_code
-from app.importing import parse_day
 from app.reports.links import print_links
 from app.reports.papers import PAPER_AFTER_ACTION, Paper
 from app.htmx import is_fragment_request, render_page_or_fragment
@@ -92,11 +93,15 @@ def intake():
     now = local_now()
     form = IntakeForm()
     offerings = _unit_offerings(current_user.unit, now.date(), form.procedure_filter.data or "")
-    chosen = _chosen_offering(form.offering_id.data if form.is_submitted() else request.args.get("offering_id", type=int))
+    if form.is_submitted() and (saved := _saved_with(form.intake_token.data)) is not None:
+        return _already_saved(saved)
+    chosen = _chosen_offering(form.offering_id.data if form.is_submitted()
+                              else query_value(request.args, "offering_id", record_id))
     if chosen is not None and chosen not in offerings:
         offerings.append(chosen)  # keep the clerk's choice even when the filter no longer shows it
     form.offering_id.choices = _offering_choices(offerings)
     if not form.is_submitted():
+        form.intake_token.data = new_intake_token()
         form.received_at.data = now
         form.channel.data = ChannelKind.DIRECT.value
         if chosen is not None:
@@ -117,11 +122,32 @@ def intake():
                 db.session.rollback()
                 form.received_at.errors.append(str(error))
                 return _render_intake(form, chosen), 422
+            except IntegrityError:
+                # A concurrent POST of the same form saved first: the unique token decided.
+                db.session.rollback()
+                saved = _saved_with(form.intake_token.data)
+                if saved is None:
+                    raise
+                return _already_saved(saved)
             flash(f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả: "
                   f"{dossier.due_at:%H:%M} ngày {dossier.due_at:%d/%m/%Y}.", "success")
             # Saved first, printed after: the page offers the receipt at once (a failed PDF loses nothing).
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=Paper.RECEIPT.value), code=303)
     return _render_intake(form, chosen), 422 if form.errors else 200
+
+
+def _saved_with(token: str | None) -> Dossier | None:
+    """The dossier an earlier POST of this intake form saved, if any (scoped like every dossier)."""
+    if not token or not isinstance(token, str) or len(token) > 64:
+        return None
+    dossier = db.session.scalar(select(Dossier).where(Dossier.intake_token == token))
+    return get_visible_or_404(Dossier, dossier.id) if dossier is not None else None
+
+
+def _already_saved(dossier: Dossier):
+    """The answer to a repeated POST of the intake form: the dossier its first POST saved."""
+    flash(f"Hồ sơ {dossier.code} đã được lưu từ lần gửi trước; không tạo hồ sơ mới.", "info")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=Paper.RECEIPT.value), code=303)
 
 
 def _render_intake(form: IntakeForm, chosen: Offering | None) -> str:
@@ -145,6 +171,7 @@ def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier
     )
     dossier = register_dossier(intake, calendar_for(offering.unit), current_user,
                                current_app.config["SUPPLEMENT_RULE"], now)
+    dossier.intake_token = form.intake_token.data or None
     db.session.commit()
     return dossier
 
@@ -154,7 +181,7 @@ def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier
 def intake_procedure():
     """htmx: the checklist and the due time for the procedure the clerk just chose."""
     form = IntakeForm(formdata=None)
-    chosen = _chosen_offering(request.args.get("offering_id", type=int))
+    chosen = _chosen_offering(query_value(request.args, "offering_id", record_id))
     received_at = _parse_received_at(request.args.get("received_at", ""))
     form.received_at.data = received_at
     _fill_checklist(form, chosen)
@@ -168,7 +195,7 @@ def intake_procedure():
 @desk_roles_only
 def intake_due():
     """htmx: the due time, recomputed when the receipt time changes."""
-    chosen = _chosen_offering(request.args.get("offering_id", type=int))
+    chosen = _chosen_offering(query_value(request.args, "offering_id", record_id))
     received_at = _parse_received_at(request.args.get("received_at", ""))
     return render_template("dossiers/_due_preview.html", chosen=chosen, due=_due_preview(chosen, received_at),
                            received_at_invalid=received_at is None)
@@ -183,9 +210,13 @@ def intake_offerings():
 
 
 def _parse_received_at(text: str) -> datetime | None:
+    """The typed receipt time, or None when it is unreadable or beyond the years `bounds` accepts (the
+    due-date preview then waits for a valid time, as the form's own check says)."""
     for pattern in DATETIME_FORMATS:
         try:
-            return datetime.strptime(text.strip(), pattern)
+            return check_day(datetime.strptime(text.strip(), pattern))
+        except OutOfBounds:
+            return None
         except ValueError:
             continue
     return None
@@ -282,6 +313,7 @@ def search():
     # Flask-SQLAlchemy would count over the joined, sorted query; a bare COUNT is several times faster.
     total = dossier_count(filters, clock)
     page = db.paginate(dossier_search(filters, clock, few_matches=total <= FEW_MATCHES),
+                       page=query_value(request.args, "page", page_number, default=1),
                        per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False, count=False)
     page.total = total
     at_risk = filters.desk_list in AT_RISK_LISTS
@@ -312,13 +344,13 @@ def _filters_from_request(units: list[Unit]) -> SearchFilters:
 
     state = request.args.get("state", "")
     channel = request.args.get("channel", "")
-    unit_id = request.args.get("unit_id", type=int)
+    unit_id = query_value(request.args, "unit_id", record_id)
     unit = next((unit for unit in units if unit.id == unit_id), None)
     searched = unit or current_user.unit
     return SearchFilters(
         q=request.args.get("q", "")[:100],
         state=state if state in {s.value for s in DossierState} else "",
-        procedure_id=request.args.get("procedure_id", type=int),
+        procedure_id=query_value(request.args, "procedure_id", record_id),
         field=request.args.get("field", "")[:200],
         channel=channel if channel in {c.value for c in ChannelKind} else "",
         received_from=day("from"),
@@ -328,5 +360,5 @@ def _filters_from_request(units: list[Unit]) -> SearchFilters:
         own_unit_code=searched.code if searched.kind == UnitKind.WARD else "",
         unit=unit,
         office=request.args.get("office", "")[:200],
-        actor_id=request.args.get("actor_id", type=int) if 0 < request.args.get("actor_id", 0, type=int) < 2**31 else None,
+        actor_id=query_value(request.args, "actor_id", record_id),
     )

@@ -2,7 +2,7 @@
 
 Form 06 of Circular 01/2018/TT-VPCP (kept by Circular 03/2025/TT-VPCP): one line per dossier with
 its code, request, sets, applicant, address and phone, received, due and returned times, and who
-collected the result. `app/dossiers/register_io.py` writes the machine-readable register that
+collected the result. `app/dossiers/register_export.py` writes the machine-readable register that
 imports back (codes, ISO times); this one is the paper a person reads, with Vietnamese headings.
 """
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, joinedload
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.models import Dossier, DossierEvent, Outcome
 from app.extensions import db
+from app.spreadsheet_text import append_row
 from app.units.models import Unit
 
 # Beyond this many rows the PDF would run to hundreds of A4 pages: the XLSX serves such ranges.
@@ -103,16 +104,16 @@ def register_xlsx(lines: list[RegisterLine], title_lines: list[str]) -> bytes:
     sheet = workbook.active
     sheet.title = "Sổ theo dõi hồ sơ"
     for text in title_lines:
-        sheet.append([text])
+        append_row(sheet, [text])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     sheet.append([])
-    sheet.append(HEADINGS)
+    append_row(sheet, HEADINGS)
     heading_row = sheet.max_row
     for cell in sheet[heading_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for line in lines:
-        sheet.append([line.number, line.code, line.procedure, line.sets_count, line.applicant, line.address,
+        append_row(sheet, [line.number, line.code, line.procedure, line.sets_count, line.applicant, line.address,
                       line.phone, line.received_at, line.due_at, line.returned_at, line.result, line.collected_by])
         for column in (8, 9, 10):
             sheet.cell(row=sheet.max_row, column=column).number_format = "dd/mm/yyyy hh:mm"

@@ -2,19 +2,21 @@
 notice of stopping and control slip, and a unit's register (PDF and XLSX) for a range of receipt dates."""
 import logging
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from weasyprint.urls import FatalURLFetchingError
 
+from app.bounds import query_value, record_id
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.models import Dossier, DossierEvent, Outcome
 from app.dossiers.regime import uses_new_forms
 from app.extensions import db
 from app.reports.control import StepEvent, control_rows, due_in_force
 from app.reports.forms import RegisterDatesForm, RegisterRangeForm
+from app.reports.jobs import enqueue
 from app.reports.letterhead import Signer, committee_signer, document_date, working_time_label
 from app.reports.papers import Paper, has_form, legal_basis, paper_title, register_book_number, register_legal_basis
 from app.reports.pdf import FONT_FAMILY, render_pdf
@@ -98,7 +100,7 @@ def supplement(dossier_id: int):
     periods = dossier.supplements
     if not periods:
         abort(404)
-    period_id = request.args.get("period", type=int)
+    period_id = query_value(request.args, "period", record_id)
     period = periods[-1] if period_id is None else next((p for p in periods if p.id == period_id), None)
     if period is None:
         abort(404)
@@ -189,10 +191,10 @@ def register_page():
                            max_pdf_rows=MAX_PDF_ROWS), status
 
 
-def _register_range(unit_id: int):
+def _register_range(unit_id: int, data=None):
     """The unit (404 outside the user's subtree) and the valid dates of the request, or an error answer."""
     unit = get_visible_unit_or_404(unit_id)
-    form = RegisterDatesForm(request.args)
+    form = RegisterDatesForm(request.args if data is None else data)
     if not form.validate():
         errors = "; ".join(error for field in form for error in field.errors)
         return unit, None, (render_template("errors/error.html", status=400, title="Khoảng ngày không hợp lệ",
@@ -210,11 +212,21 @@ def _register_legal_line(first_day, last_day) -> str:
     return register_legal_basis(uses_new_forms(first_day), uses_new_forms(last_day))
 
 
-@reports_bp.get("/units/<int:unit_id>/register.pdf")
+def register_paper_context(unit: Unit, lines, first_day, last_day) -> dict:
+    """What `reports/register.html` needs besides the font (`app.reports.jobs` renders it)."""
+    printed_at = local_now()
+    return {"unit": unit, "lines": lines, "first_day": first_day, "last_day": last_day,
+            "legal_line": _register_legal_line(first_day, last_day), "printed_at": printed_at,
+            "letterhead": unit.desk_letterhead(printed_at.date()), "desk": unit.desk_name(printed_at.date())}
+
+
+@reports_bp.post("/units/<int:unit_id>/register/print")
 @login_required
-def register_pdf(unit_id: int):
-    """The register of a unit for `?first_day=dd/mm/yyyy&last_day=dd/mm/yyyy`, A4 landscape."""
-    unit, form, error = _register_range(unit_id)
+def register_print(unit_id: int):
+    """Start printing the register of `first_day`–`last_day` (form fields): a background job, whose page
+    shows its progress and then the PDF (app/reports/jobs.py). A register runs to hundreds of pages: it
+    is never rendered inside the request."""
+    unit, form, error = _register_range(unit_id, request.form)
     if error:
         return error
     first_day, last_day = form.first_day.data, form.last_day.data
@@ -225,14 +237,9 @@ def register_pdf(unit_id: int):
         return render_template(
             "reports/register_too_long.html", unit=unit, count=count, max_pdf_rows=MAX_PDF_ROWS, xlsx_url=xlsx_url,
             first_day=first_day, last_day=last_day), 422
-    lines = register_lines(unit, first_day, last_day)
-    printed_at = local_now()
-    return _pdf_response(
-        "reports/register.html", f"so-theo-doi-{unit.code}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.pdf",
-        "Chưa in được sổ theo dõi hồ sơ", "Hồ sơ không bị ảnh hưởng; chỉ có bản in bị lỗi.",
-        unit=unit, lines=lines, first_day=first_day, last_day=last_day,
-        legal_line=_register_legal_line(first_day, last_day), printed_at=printed_at,
-        letterhead=unit.desk_letterhead(printed_at.date()), desk=unit.desk_name(printed_at.date()))
+    job = enqueue("register", unit.id, {"first_day": first_day.isoformat(), "last_day": last_day.isoformat()},
+                  count, f"so-theo-doi-{unit.code}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.pdf", current_user.id)
+    return redirect(url_for("papers.job", job_id=job.id), code=303)
 
 
 @reports_bp.get("/units/<int:unit_id>/register.xlsx", endpoint="register_xlsx")

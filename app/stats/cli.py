@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
+from app.spreadsheet_text import csv_row
 from app.stats.figures import Report06, report_06, satisfaction
 from app.worktime.clock import local_now
 from app.units.models import Unit
@@ -56,8 +57,8 @@ def figures_command(unit_code: str, start, end, output_format: str) -> None:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(CSV_HEADER)
-        writer.writerows(report_06_rows(report))
+        writer.writerow(csv_row(CSV_HEADER))
+        writer.writerows(csv_row(row) for row in report_06_rows(report))
 
 
 @report_cli.command("pdf")

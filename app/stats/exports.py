@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app.spreadsheet_text import csv_row, write_cell
+
 NO_DATA = "không có dữ liệu"  # a rate with a zero denominator (DOMAIN.md "Rates")
 MIMETYPES = {
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to any text/* type: saying it here doubles it
@@ -37,8 +39,8 @@ def as_csv(table: FiguresTable) -> str:
     """Header then rows; a missing rate is an empty cell, a rate is the engine's fraction (0.9852)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.header)
-    writer.writerows([["" if cell is None else cell for cell in row] for row in table.rows])
+    writer.writerow(csv_row(table.header))
+    writer.writerows([csv_row("" if cell is None else cell for cell in row) for row in table.rows])
     return "\ufeff" + buffer.getvalue()
 
 
@@ -49,13 +51,12 @@ def as_xlsx(table: FiguresTable) -> bytes:
     sheet = workbook.active
     sheet.title = table.sheet_name[:31]
     workbook.properties.title = table.title
-    sheet["A1"] = table.title
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = table.subtitle
+    write_cell(sheet, 1, 1, table.title).font = Font(bold=True, size=13)
+    write_cell(sheet, 2, 1, table.subtitle)
     header_row = 4
     bold = Font(bold=True)
     for column, label in enumerate(table.header, start=1):
-        cell = sheet.cell(header_row, column, label)
+        cell = write_cell(sheet, header_row, column, label)
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="EEF2F6")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -63,7 +64,7 @@ def as_xlsx(table: FiguresTable) -> bytes:
     for offset, row in enumerate(table.rows):
         for column, value in enumerate(row, start=1):
             is_rate = column - 1 in table.rate_columns
-            cell = sheet.cell(header_row + 1 + offset, column, NO_DATA if is_rate and value is None else value)
+            cell = write_cell(sheet, header_row + 1 + offset, column, NO_DATA if is_rate and value is None else value)
             if is_rate and value is not None:
                 cell.number_format = "0.0%"
             elif isinstance(value, int):

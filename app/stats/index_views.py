@@ -6,13 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField
 from sqlalchemy import func, select
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.auth.models import Role
 from app.auth.permissions import admin_required, roles_required
+from app.bounds import calendar_year, query_value
 from app.extensions import db
-from app.forms_vi import Form, options
+from app.forms_vi import BoundedDecimalField, Form, options
 from app.jinja_filters import format_number
 from app.stats.figures import FIGURE_LABELS
 from app.stats.index_models import Criterion, ManualScore, Rubric, may_enter_manual_scores
@@ -57,7 +58,7 @@ class CriterionForm(Form):
     # Choices are the rubric's areas, set by the view; a form that names none goes to the last area.
     area_id = SelectField("Lĩnh vực", choices=[])
     name = TextAreaField("Tên tiêu chí", validators=[DataRequired("Nhập tên tiêu chí.")], filters=[nfc])
-    max_points = DecimalField("Điểm tối đa", places=None, validators=[
+    max_points = BoundedDecimalField("Điểm tối đa", places=None, validators=[
         InputRequired("Nhập điểm tối đa."), NumberRange(min=Decimal("0.01"), max=1000, message="Điểm phải lớn hơn 0.")])
     method = SelectField("Cách chấm", choices=options((m.value, m.label) for m in Method))
     figure = SelectField("Số liệu (tiêu chí tự động)",
@@ -67,7 +68,7 @@ class CriterionForm(Form):
     bands_text = TextAreaField(
         "Các mức", description="Mỗi dòng một mức \"tỷ lệ đạt → phần trăm số điểm\", ví dụ \"100 → 100%\" và "
                                "\"95 → 50%\". Thấp hơn mọi mức: 0 điểm.")
-    share_without_data = DecimalField(
+    share_without_data = BoundedDecimalField(
         "Khi không có dữ liệu (% số điểm)", places=None, default=Decimal(0),
         validators=[InputRequired("Nhập 0 nếu không cho điểm."), NumberRange(min=0, max=100, message="Từ 0 đến 100.")],
         description="Ví dụ 100 cho tiêu chí xin lỗi khi không có hồ sơ quá hạn; thường là 0.")
@@ -92,7 +93,7 @@ class CriterionForm(Form):
 
 
 class ManualScoreForm(Form):
-    points = DecimalField("Điểm tự chấm", places=None, validators=[
+    points = BoundedDecimalField("Điểm tự chấm", places=None, validators=[
         InputRequired("Nhập điểm."), NumberRange(min=0, message="Điểm không được âm.")])
     note = TextAreaField("Giải trình", validators=[DataRequired("Ghi rõ căn cứ tự chấm.")], filters=[nfc])
     evidence_url = StringField("Đường dẫn tài liệu kiểm chứng", filters=[lambda v: (v or "").strip()],
@@ -149,7 +150,7 @@ def _render_unit_index(unit, year: int, rubric_code: str | None, bound_form=None
 @login_required
 def unit_index(unit_id: int):
     unit = get_visible_unit_or_404(unit_id)
-    year = request.args.get("year", type=int) or local_now().year
+    year = query_value(request.args, "year", calendar_year, default=local_now().year)
     return _render_unit_index(unit, year, request.args.get("rubric"))
 
 

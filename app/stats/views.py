@@ -11,11 +11,11 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
 
+from app.bounds import OutOfBounds, bounded_int, calendar_year, parse_day, query_value
 from app.dossiers.models import Dossier
 from app.dossiers.queries import DeskClock, SearchFilters, deadlines_of, desk_list_condition, dossier_search
 from app.extensions import db
 from app.htmx import is_fragment_request, render_page_or_fragment
-from app.importing import parse_day
 from app.reports.quarterly import INDEX_RUBRIC, quarter_of
 from app.stats import periods
 from app.stats.chart import ChartMonth, volume_rate_chart
@@ -134,14 +134,17 @@ def choose_period(args, today: date, cutoff_day: int) -> PeriodChoice:
         return PeriodChoice(period, start.year, None, min(end, today))
 
     last_year = _reporting_year(today, cutoff_day)
-    year = args.get("year", type=int) or last_year
+    try:
+        year = query_value(args, "year", calendar_year, default=last_year)
+        number = query_value(args, "number", bounded_int, 1, 12, "Số kỳ")
+    except OutOfBounds:
+        return fallback(f"Năm phải từ {EARLIEST_YEAR} đến {last_year}. Đang xem tháng hiện tại.")
     if not EARLIEST_YEAR <= year <= last_year:
         return fallback(f"Năm phải từ {EARLIEST_YEAR} đến {last_year}. Đang xem tháng hiện tại.")
     if kind == PeriodKind.YEAR:
         period, number = periods.year(year, cutoff_day), None
     else:
         numbers = [n for n, _ in NUMBER_CHOICES[kind]]
-        number = args.get("number", type=int)
         if number not in numbers:
             if year == last_year:
                 number = _number_of(periods.containing(today, kind, cutoff_day), kind)

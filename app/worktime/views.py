@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import extract, or_, select
 
 from app.auth.permissions import admin_required
+from app.bounds import calendar_year, query_value, record_id
 from app.extensions import db
 from app.forms_vi import options
 from app.units.scope import get_visible_unit_or_404, visible, visible_unit_ids, visible_units
@@ -17,16 +18,13 @@ bp = Blueprint("worktime", __name__, url_prefix="/calendar")
 
 
 def _year_arg(default: int) -> int:
-    year = request.args.get("year", type=int) or default
-    if not 2000 <= year <= 2100:
-        abort(404)
-    return year
+    return query_value(request.args, "year", calendar_year, default=default)
 
 
 @bp.get("/")
 @login_required
 def calendar_view():
-    unit = get_visible_unit_or_404(request.args.get("unit_id", type=int) or current_user.unit_id)
+    unit = get_visible_unit_or_404(query_value(request.args, "unit_id", record_id, default=current_user.unit_id))
     year = _year_arg(local_now().year)
     working_calendar = calendar_for(unit)
     overrides = db.session.scalars(

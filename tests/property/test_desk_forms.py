@@ -57,14 +57,6 @@ def desk(world):
     return world
 
 
-def beyond_any_key(value: str) -> bool:
-    """A number no id column holds (see the xfail test below: such ids in a URL or query still fail)."""
-    try:
-        return not 0 <= int(value) <= 2**31 - 1
-    except ValueError:
-        return False
-
-
 def counts() -> tuple[int, int]:
     return (db.session.scalar(select(func.count()).select_from(Dossier)),
             db.session.scalar(select(func.count()).select_from(DossierEvent)))
@@ -103,13 +95,12 @@ def test_a_hostile_intake_is_saved_clean_or_refused_with_nothing_written(client,
                                  "/dossiers/new"]))
 def test_the_intake_fragments_answer_hostile_query_values_without_failing(client, desk, login_as, value, name,
                                                                           endpoint):
-    assume(not (name == "offering_id" and beyond_any_key(value)))
     login_as(desk.user("clerk", "a"))
     args = {"offering_id": str(desk.offering.id), "received_at": "03/03/2026 09:00", "procedure_filter": "khai"}
     args[name] = value
     before = database_contents()
     response = client.get(endpoint, query_string=args, headers={"HX-Request": "true"})
-    assert_answered_cleanly(response, allowed=(200, 404))
+    assert_answered_cleanly(response, allowed=(200, 400, 404))
     assert database_contents() == before
 
 
@@ -171,7 +162,9 @@ def test_the_search_answers_any_query_with_a_page_not_a_failure(client, desk, lo
     login_as(desk.user("clerk", "a"))
     fresh_dossier(desk.offering, name=SCRIPT)
     response = client.get("/dossiers/", query_string=args, headers={"HX-Request": "true"} if htmx else {})
-    assert_answered_cleanly(response, allowed=(200,))
+    page = assert_answered_cleanly(response, allowed=(200, 400))
+    if response.status_code == 400:  # an id, page or date beyond what the app accepts: said in Vietnamese
+        assert "Giá trị không hợp lệ" in page
 
 
 @hostile_settings(max_examples=30)
@@ -223,6 +216,7 @@ def test_an_impossible_receipt_time_is_refused_next_to_its_field(client, desk, l
                                  "/dossiers/new/due?offering_id=99999999999999999999&received_at=03/03/2026+09:00",
                                  "/dossiers/99999999999999999999", "/units/99999999999999999999/figures",
                                  "/calendar/?unit_id=99999999999999999999"])
-def test_an_id_no_column_can_hold_is_not_found(client, desk, login_as, url):
+def test_an_id_no_column_can_hold_is_refused_or_not_found(client, desk, login_as, url):
     login_as(desk.user("clerk", "a"))
-    assert client.get(url).status_code == 404
+    # In a path: 404 (no such record); in a query: 400 with the bounds' message.
+    assert client.get(url).status_code == (404 if "?" not in url else 400)

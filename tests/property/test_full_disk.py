@@ -89,7 +89,7 @@ def _export_with_a_full_disk(app, tmp_path, monkeypatch):
                 _disk_full()
             return self.writer.writerow(row)
 
-    monkeypatch.setattr("app.dossiers.register_io.csv.writer", FillsTheDisk)
+    monkeypatch.setattr("app.dossiers.register_export.csv.writer", FillsTheDisk)
     return earlier, app.test_cli_runner().invoke(dossiers_cli, ["export", str(path)]), path
 
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from app.catalog.offerings_import import import_offerings
 from app.catalog.portal_import import import_portal
-from app.dossiers.register_io import COLUMNS as REGISTER_COLUMNS
-from app.dossiers.register_io import import_register
+from app.dossiers.register_format import COLUMNS as REGISTER_COLUMNS
+from app.dossiers.register_writing import import_register
 from app.importing import ImportFileError
 from app.units.importer import import_units
 from app.worktime.deadlines import TimeUnit

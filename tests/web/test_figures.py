@@ -19,7 +19,8 @@ from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.models import Dossier
 from app.dossiers.ontime import classify
 from app.dossiers.operations import ActionInput, Applicant, Intake, apply_action, register_dossier
-from app.dossiers.register_io import COLUMNS, import_register
+from app.dossiers.register_format import COLUMNS
+from app.dossiers.register_writing import import_register
 from app.extensions import db
 from app.stats import periods
 from app.stats.cli import CSV_HEADER

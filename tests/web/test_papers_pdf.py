@@ -5,6 +5,7 @@ import shutil
 import subprocess
 from datetime import datetime, timedelta
 from io import BytesIO
+from urllib.parse import parse_qsl
 
 import openpyxl
 import pytest
@@ -13,6 +14,7 @@ from app.dossiers.lifecycle import Action
 from app.dossiers.models import Dossier
 from app.dossiers.operations import ActionInput, Applicant, Intake, ReceivedDocument, apply_action, register_dossier
 from app.extensions import db
+from app.reports.jobs import run_pending
 from app.worktime.deadlines import OfficeHours
 from app.worktime.vietnam import build_calendar
 from conftest import birth_registration_in_each_ward
@@ -90,6 +92,21 @@ def page_size(pdf: bytes, tmp_path) -> tuple[int, int]:
     info = subprocess.run([PDFINFO, str(path)], capture_output=True, text=True, check=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
     return round(width), round(height)
+
+
+def print_register(client, unit_id: int, query: str) -> str:
+    """Ask for the register as the picker's button does, and run the queued job here, as a worker
+    process's thread would; the job page's URL."""
+    response = client.post(f"/units/{unit_id}/register/print", data=dict(parse_qsl(query)))
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert run_pending() == 1
+    return response.headers["Location"]
+
+
+def register_pdf(client, unit_id: int, query: str) -> bytes:
+    job_page = print_register(client, unit_id, query)
+    assert "Đã in xong" in client.get(job_page).get_data(as_text=True)
+    return get_pdf(client, f"{job_page}/file")
 
 
 def get_pdf(client, url):
@@ -344,7 +361,7 @@ RANGE = "first_day=02/11/2026&last_day=06/11/2026"
 def test_the_register_lists_the_units_dossiers_of_the_range_on_a4_landscape_pages(client, world, login_as,
                                                                                    register_world, tmp_path):
     login_as(world.user("clerk", "a"))
-    pdf = get_pdf(client, f"/units/{world.ward_a.id}/register.pdf?{RANGE}")
+    pdf = register_pdf(client, world.ward_a.id, RANGE)
     assert page_size(pdf, tmp_path) == A4_LANDSCAPE
     layout = pdf_text(pdf, tmp_path)
     assert layout.count("\f") > 1 and "Trang 1/" in layout
@@ -396,8 +413,8 @@ def test_the_registers_form_follows_the_regime_of_its_range(client, world, login
     make_dossier(received_at=datetime(2025, 9, 12, 9, 0))
     make_dossier(received_at=datetime(2025, 9, 15, 9, 0))
     login_as(world.user("clerk", "a"))
-    text = flat(pdf_text(get_pdf(client, f"/units/{world.ward_a.id}/register.pdf?first_day={first_day}"
-                                         f"&last_day={last_day}"), tmp_path))
+    text = flat(pdf_text(register_pdf(client, world.ward_a.id, f"first_day={first_day}&last_day={last_day}"),
+                         tmp_path))
     assert expected in text
 
 
@@ -405,26 +422,26 @@ def test_a_register_too_long_for_a_pdf_is_refused_with_the_xlsx_offered(client, 
                                                                          monkeypatch):
     monkeypatch.setattr("app.reports.views.MAX_PDF_ROWS", 49)
     login_as(world.user("clerk", "a"))
-    response = client.get(f"/units/{world.ward_a.id}/register.pdf?{RANGE}")
-    assert response.status_code == 422
+    response = client.post(f"/units/{world.ward_a.id}/register/print", data=dict(parse_qsl(RANGE)))
+    assert response.status_code == 422 and run_pending() == 0
     page = response.get_data(as_text=True)
     assert "quá dài" in page and "50 hồ sơ" in page and f"/units/{world.ward_a.id}/register.xlsx?" in page
     assert client.get(f"/units/{world.ward_a.id}/register.xlsx?{RANGE}").status_code == 200
     picker = client.get(f"/register?unit_id={world.ward_a.id}&{RANGE}").get_data(as_text=True)
-    assert "Quá 49 dòng" in picker and "register.pdf" not in picker and "register.xlsx" in picker
+    assert "Quá 49 dòng" in picker and "register/print" not in picker and "register.xlsx" in picker
 
 
 def test_another_wards_register_is_not_found(client, world, login_as, register_world):
     login_as(world.user("clerk", "a"))
-    for suffix in ("pdf", "xlsx"):
-        assert client.get(f"/units/{world.ward_b.id}/register.{suffix}?{RANGE}").status_code == 404
+    assert client.post(f"/units/{world.ward_b.id}/register/print", data=dict(parse_qsl(RANGE))).status_code == 404
+    assert client.get(f"/units/{world.ward_b.id}/register.xlsx?{RANGE}").status_code == 404
 
 
 @pytest.mark.parametrize("query", ["first_day=06/11/2026&last_day=02/11/2026", "first_day=2026-13-01&last_day=",
                                    ""])
 def test_a_bad_range_is_refused_with_its_reason(client, world, login_as, query):
     login_as(world.user("clerk", "a"))
-    response = client.get(f"/units/{world.ward_a.id}/register.pdf?{query}")
+    response = client.post(f"/units/{world.ward_a.id}/register/print", data=dict(parse_qsl(query)))
     assert response.status_code == 400
     assert "Khoảng ngày không hợp lệ" in response.get_data(as_text=True)
 
@@ -438,7 +455,7 @@ def test_the_register_page_counts_the_range_and_links_the_pdf_and_xlsx(client, w
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "50 hồ sơ tiếp nhận từ 02/11/2026 đến 06/11/2026" in page
-    assert f"/units/{world.ward_a.id}/register.pdf?" in page and 'target="_blank" rel="noopener"' in page
+    assert f'action="/units/{world.ward_a.id}/register/print"' in page and 'value="02/11/2026"' in page
     assert f"/units/{world.ward_a.id}/register.xlsx?" in page
 
 
@@ -538,15 +555,17 @@ def test_an_approved_finish_or_a_hand_over_offers_no_slip(client, world, login_a
     assert "print-now" not in page  # ?print=refusal does not apply to an approved dossier
 
 
-def test_a_failed_register_pdf_answers_a_friendly_page(client, world, login_as, register_world, monkeypatch):
-    def broken(html):
+def test_a_failed_register_says_so_on_its_page_and_offers_no_file(client, world, login_as, register_world,
+                                                                    monkeypatch):
+    def broken(job, html_path, pdf_path):
         raise RuntimeError("font missing")
 
-    monkeypatch.setattr("app.reports.views.render_pdf", broken)
+    monkeypatch.setattr("app.reports.jobs._run_child", broken)
     login_as(world.user("clerk", "a"))
-    response = client.get(f"/units/{world.ward_a.id}/register.pdf?{RANGE}")
-    assert response.status_code == 503
-    assert "Chưa in được sổ theo dõi hồ sơ" in response.get_data(as_text=True)
+    job_page = print_register(client, world.ward_a.id, RANGE)
+    page = client.get(job_page).get_data(as_text=True)
+    assert "Không in được" in page and "dữ liệu không bị ảnh hưởng" in page and "every 1s" not in page
+    assert client.get(f"{job_page}/file").status_code == 404
 
 
 # The 2025 regime, right to the day -------------------------------------------------------------------

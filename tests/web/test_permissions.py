@@ -12,6 +12,8 @@ from app.auth.models import Role, User
 from app.catalog.models import Offering, OnlineKind, Procedure
 from app.dossiers.operations import Applicant, Intake, register_dossier
 from app.extensions import db
+from app.reports.jobs import papers_dir
+from app.reports.models import JobStatus, PaperJob
 from app.worktime.deadlines import OfficeHours, TimeUnit
 from app.worktime.vietnam import build_calendar
 from app.worktime.models import DayOverride
@@ -109,8 +111,12 @@ ROUTES = {
     "reports.stopping": Route("GET", lambda o: f"/dossiers/{paper_dossier(o, 'stopping').id}/stopping.pdf", ALL_ROLES),
     "reports.control": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}/control.pdf", ALL_ROLES),
     "reports.register_page": Route("GET", lambda o: "/register", ALL_ROLES, scoped=False),
-    "reports.register_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/register.pdf?first_day=01/11/2026&last_day=30/11/2026",
-                                  ALL_ROLES),
+    # The register prints in the background (app/reports/jobs.py): the POST queues it, its page and
+    # file are scoped by the job's unit.
+    "reports.register_print": Route("POST", lambda o: f"/units/{o['unit'].id}/register/print", ALL_ROLES, success=303,
+                                    data=lambda o: {"first_day": "01/11/2026", "last_day": "30/11/2026"}),
+    "papers.job": Route("GET", lambda o: f"/papers/{paper_job(o).id}", ALL_ROLES),
+    "papers.job_file": Route("GET", lambda o: f"/papers/{paper_job(o).id}/file", ALL_ROLES),
     "reports.register_xlsx": Route("GET", lambda o: f"/units/{o['unit'].id}/register.xlsx?first_day=01/11/2026&last_day=30/11/2026",
                                    ALL_ROLES),
     "quarterly.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report-q.pdf?year=2025&quarter=4", ALL_ROLES),
@@ -138,6 +144,21 @@ PUBLIC_ENDPOINTS = {"lookup.lookup", "lookup.rate"}
 
 # Who signs in: users in ward A, in the district above A, and in the city above everything.
 USERS = ["clerk_a", "chair_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
+
+
+def paper_job(objects: dict) -> PaperJob:
+    """A printed register of the target ward, with its file; made once per test."""
+    if "paper_job" not in objects:
+        stored_as = f"permissions-{objects['unit'].id}.pdf"
+        (papers_dir() / stored_as).write_bytes(b"%PDF-1.4\n%%EOF\n")
+        job = PaperJob(kind="register", unit_id=objects["unit"].id, params={"first_day": "2026-11-01",
+                                                                            "last_day": "2026-11-30"},
+                       status=JobStatus.DONE, rows=1, progress=100, file_name="so-theo-doi.pdf", stored_as=stored_as,
+                       size_bytes=14, created_at=datetime(2026, 11, 30, 9, 0), finished_at=datetime(2026, 11, 30, 9, 1))
+        db.session.add(job)
+        db.session.commit()
+        objects["paper_job"] = job
+    return objects["paper_job"]
 
 
 def _objects_of(world, ward):

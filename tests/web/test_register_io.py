@@ -1,5 +1,7 @@
 """`flask dossiers import/export`: a ward's register in and out, idempotent, all or nothing, due times computed."""
 import csv
+import io
+import zipfile
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -14,7 +16,8 @@ from app.dossiers.lifecycle import DossierState
 from app.dossiers.models import Dossier, DossierCounter
 from app.dossiers.numbering import take_next_number
 from app.dossiers.operations import Applicant, Intake, register_dossier
-from app.dossiers.register_io import COLUMNS, EXPORT_COLUMNS, import_register
+from app.dossiers.register_format import COLUMNS, EXPORT_COLUMNS
+from app.dossiers.register_writing import import_register
 from app.extensions import db
 from app.importing import ImportFileError
 from app.units.models import Unit
@@ -371,6 +374,65 @@ def test_an_unreadable_xlsx_file_is_refused(app, register, tmp_path, content, ex
     assert [(p.line, p.field) for p in raised.value.problems] == expected
 
 
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def with_padded_sheet(workbook: bytes, padding: int) -> bytes:
+    """The workbook with `padding` spaces inside its sheet's XML: valid, and compressing ~1000 times."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * padding)
+            bomb.writestr(member.filename, data)
+    return out.getvalue()
+
+
+def test_an_xlsx_that_expands_a_thousand_times_is_refused_before_it_is_parsed(app, register, tmp_path, monkeypatch):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(with_padded_sheet(xlsx_bytes([COLUMNS]), padding=4 * 1024 * 1024))
+    assert path.stat().st_size < 50 * 1024
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *args, **kwargs: pytest.fail("the bomb was parsed"))
+
+    with pytest.raises(ImportFileError) as raised:
+        import_file(path)
+
+    assert [(p.line, p.field) for p in raised.value.problems] == [(1, "")]
+    assert "giải nén" in raised.value.problems[0].message
+
+
+def test_an_xlsx_whose_members_expand_beyond_the_bound_is_refused(app, register, tmp_path, monkeypatch):
+    monkeypatch.setattr("app.importing.MAX_XLSX_EXPANDED_BYTES", 4 * 1024)
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(xlsx_bytes([COLUMNS, [GOOD[0].get(column, "") for column in COLUMNS]]))
+
+    with pytest.raises(ImportFileError) as raised:
+        import_file(path)
+
+    assert "giải nén" in raised.value.problems[0].message
+    assert dossier_count() == 0
+
+
+@pytest.mark.parametrize("name", ["register.csv", "register.xlsx"])
+def test_a_file_over_the_size_bound_is_refused_without_being_read(app, register, tmp_path, monkeypatch, name):
+    monkeypatch.setattr("app.importing.MAX_IMPORT_BYTES", 1000)
+    path = tmp_path / name
+    path.write_bytes(b"x" * 1001)
+
+    with pytest.raises(ImportFileError) as raised:
+        import_file(path)
+
+    assert [(p.line, p.field) for p in raised.value.problems] == [(1, "")]
+    assert "quá lớn" in raised.value.problems[0].message
+
+
 BASE_BAD = dict(unit_code=WARD_A, procedure_code="1.000001", channel="direct", applicant_name="Bùi Thị Khánh",
                 received_at="2025-06-02T09:00")
 # (case, cells changed from BASE_BAD — or a raw CSV line —, [fields of every problem on line 9]).
@@ -387,6 +449,10 @@ BAD_ROWS = [
     ("receipt time written dd/mm/yyyy", dict(received_at="02/06/2025 09:00"), ["received_at"]),
     ("impossible receipt time", dict(received_at="2025-06-31T09:00"), ["received_at"]),
     ("receipt time with a time zone", dict(received_at="2025-06-02T09:00+07:00"), ["received_at"]),
+    ("receipt time in the year 9999", dict(received_at="9999-12-31T23:59"), ["received_at"]),
+    ("receipt time in the year 1", dict(received_at="0001-01-01T08:00"), ["received_at"]),
+    ("due time in the year 9999", dict(due_at="9999-12-31T23:59"), ["due_at"]),
+    ("finished in the year 9999", dict(finished_at="9999-12-31T23:59", outcome="approved"), ["finished_at"]),
     ("due date without a time", dict(due_at="2025-06-05"), ["due_at"]),
     ("due before receipt", dict(due_at="2025-06-02T08:59"), ["due_at"]),
     ("finished before receipt", dict(finished_at="2025-06-01T09:00", outcome="approved"), ["finished_at"]),

@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 
 from app.catalog.offerings_import import import_offerings
 from app.dossiers.models import Dossier
-from app.dossiers.register_io import COLUMNS, import_register
+from app.dossiers.register_format import COLUMNS
+from app.dossiers.register_writing import import_register
 from app.extensions import db
 from app.stats.figures import report_06
 from app.units.models import UnitKind

@@ -93,7 +93,7 @@ def test_the_calendar_page_shows_the_years_days_off(client, world, login_as):
     assert "Lịch làm việc năm 2025" in page
     for day in ("27/01/2025", "31/01/2025", "02/05/2025", "01/09/2025", "02/09/2025"):
         assert day in page
-    assert client.get("/calendar/?year=1800").status_code == 404
+    assert client.get("/calendar/?year=1800").status_code == 400  # bounds: years 2000–2100
 
 
 def test_the_home_page_tells_the_clerk_whether_today_is_a_working_day(client, world, login_as):
