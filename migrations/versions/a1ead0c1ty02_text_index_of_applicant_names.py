@@ -1,19 +1,23 @@
 """text index of applicants' folded names: FTS5 trigram table on SQLite, pg_trgm GIN on PostgreSQL
 
 Revision ID: a1ead0c1ty02
-Revises: a1ead0c1ty01
+Revises: h5b2c3d4e5f6
 Create Date: 2026-12-05 08:50:00
 
 A search across many units looks names up here instead of reading every name (app/dossiers/name_index.py).
 On SQLite an external-content FTS5 table over `dossiers.applicant_search`, kept by triggers (so bulk
 inserts, imports and corrections keep it too); on PostgreSQL the pg_trgm extension (part of
 PostgreSQL's contrib, shipped with Debian's server package) and a GIN index that serves `LIKE '%…%'`.
+
+A later migration that rebuilds `dossiers` on SQLite (Alembic's batch mode copies the table and drops
+the old one) drops these triggers with it: such a migration must create them again (run SQLITE_UP's
+triggers after its batch block); tests/web/test_name_search.py fails if it does not.
 """
 from alembic import op
 
 
 revision = 'a1ead0c1ty02'
-down_revision = 'a1ead0c1ty01'
+down_revision = 'h5b2c3d4e5f6'
 branch_labels = None
 depends_on = None
 

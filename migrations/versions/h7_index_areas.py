@@ -1,7 +1,7 @@
 """index areas (lĩnh vực đánh giá): a rubric's criteria grouped by area; one area for each existing rubric
 
 Revision ID: h7a1c2e3a4b5
-Revises: a1ead0c1ty02
+Revises: a1ead0c1ty01
 Create Date: 2026-12-05 08:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'h7a1c2e3a4b5'
-down_revision = 'a1ead0c1ty02'
+down_revision = 'a1ead0c1ty01'
 branch_labels = None
 depends_on = None
 
