@@ -23,6 +23,7 @@ from app.catalog.models import Offering, OnlineKind, Procedure
 from app.extensions import db
 from app.units.models import Unit, UnitKind
 from app.worktime.deadlines import TimeUnit
+from app.worktime.official import load_official
 from config import BASE_DIR
 
 SHARED_DATA = BASE_DIR.parent / "shared" / "data"
@@ -36,6 +37,7 @@ def _rebuild_schema() -> None:
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     upgrade(directory=str(BASE_DIR / "migrations"))
+    load_official(db.session)  # the shipped calendar decisions, as `make run` loads them
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +63,7 @@ def _empty_tables(request):
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
         db.session.commit()
+        load_official(db.session)  # every test starts with the shipped calendar decisions
 
 
 @pytest.fixture
