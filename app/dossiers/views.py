@@ -27,7 +27,7 @@ from app.units.models import Unit, UnitKind
 from app.units.scope import get_visible_or_404, visible_units
 from app.vntext import fold
 from app.worktime.clock import calendar_for, local_now
-from app.worktime.deadlines import working_time_between
+from app.worktime.deadlines import crosses_estimated_days, working_time_between
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 desk_roles_only = roles_required(Role.CLERK, Role.CHAIR)
@@ -206,7 +206,8 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
     return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
                            remaining=remaining, overdue_by=overdue_by, now=now, Action=Action,
                            active_action=active_action, stale_events=stale_events or [], print_links=links,
-                           highlighted_print=highlighted)
+                           highlighted_print=highlighted,
+                           due_estimated=crosses_estimated_days(calendar, dossier.received_at, dossier.due_at))
 
 
 def _action_available(dossier: Dossier, action: Action) -> bool:
