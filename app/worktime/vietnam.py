@@ -227,3 +227,15 @@ def day_sources(
 def estimated_year(year: int, official: Iterable[OfficialDay]) -> bool:
     """True when no confirmed decision covers `year` (from OFFICIAL_DATA_FROM on): its days are estimates."""
     return year >= OFFICIAL_DATA_FROM and all(d.year != year for d in official if d.confirmed)
+
+
+def shipped_decisions(path: Path = OFFICIAL_DATA_FILE) -> list[OfficialDay]:
+    """The shipped file's days as the calendar takes them, without a database (tests, checks)."""
+    decisions = []
+    for row in read_official_file(path):
+        dated = f" ngày {date.fromisoformat(row['document_date']):%d/%m/%Y}" if row["document_date"] else ""
+        decisions.append(OfficialDay(
+            day=date.fromisoformat(row["date"]), is_working=row["kind"] == "working", year=int(row["year"]),
+            confirmed=row["status"] == "confirmed", source=f"{row['document']}{dated}" if row["document"] else row["source"],
+            description=row["description"]))
+    return decisions
