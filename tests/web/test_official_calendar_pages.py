@@ -110,7 +110,7 @@ def test_an_administrator_confirms_an_estimated_year(client, world, login_as):
     ({"year": "2026", "day": "25/11/2026", "document": "X"}, "không chờ xác nhận"),
     ({"year": "2026", "document": "X"}, "không có ngày dự kiến"),
     ({"year": "3000", "document": "X"}, "Năm từ 2000 đến 2100"),
-    ({"year": "2026", "day": "32/13/2026", "document": "X"}, "Ngày"),
+    ({"year": "2026", "day": "32/13/2026", "document": "X"}, "Ngày: Ngày không hợp lệ (dd/mm/yyyy)."),
 ])
 def test_a_confirmation_that_makes_no_sense_is_refused_with_a_message(client, world, login_as, data, message):
     login_as(world.users["admin_city"])
