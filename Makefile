@@ -17,9 +17,11 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Create or upgrade the SQLite database under instance/ and load the demo data if it is empty.
+# Create or upgrade the SQLite database under instance/, load the official calendar decisions (idempotent)
+# and the demo data if it is empty.
 db: install
 	$(FLASK) db upgrade
+	$(FLASK) calendar load-official
 	$(FLASK) demo load --if-empty
 
 run: db

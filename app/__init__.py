@@ -69,6 +69,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.stats.views import stats_bp
     from app.units import cli as units_cli
     from app.units import views as units_views
+    from app.worktime import cli as worktime_cli
     from app.worktime import views as worktime_views
 
     for blueprint in (
@@ -91,7 +92,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     limiter.init_app(app)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
                           auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli,
-                          index_cli.index_cli, backup.backup_cli):
+                          index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli):
         app.cli.add_command(command_group)
 
     jinja_filters.register(app)

@@ -23,6 +23,7 @@ from app.catalog.models import Offering, OnlineKind, Procedure
 from app.extensions import db
 from app.units.models import Unit, UnitKind
 from app.worktime.deadlines import TimeUnit
+from app.worktime.official import load_official
 from config import BASE_DIR
 
 SHARED_DATA = BASE_DIR.parent / "shared" / "data"
@@ -37,6 +38,7 @@ def _rebuild_schema() -> None:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         connection.execute(text("DROP TABLE IF EXISTS dossier_names"))  # SQLite's text index, not in the metadata
     upgrade(directory=str(BASE_DIR / "migrations"))
+    load_official(db.session)  # the shipped calendar decisions, as `make run` loads them
 
 
 @pytest.fixture(scope="session")
@@ -60,8 +62,14 @@ def _empty_tables(request):
     with app.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+            if table.name == "official_days":
+                # Keep the shipped calendar decisions (reloading them is cheaper than re-inserting): drop
+                # only what an administrator confirmed, then restore every shipped row as the file says.
+                db.session.execute(table.delete().where(table.c.confirmed_by_id.is_not(None)))
+            else:
+                db.session.execute(table.delete())
         db.session.commit()
+        load_official(db.session)  # every test starts with the shipped calendar decisions
 
 
 @pytest.fixture

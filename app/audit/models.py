@@ -25,6 +25,7 @@ class AuditKind(StrEnum):
     EXPORT = "export"
     IMPORT = "import"
     USER_CHANGED = "user_changed"
+    CALENDAR_CHANGED = "calendar_changed"
 
     @property
     def label(self) -> str:
@@ -40,6 +41,7 @@ KIND_LABELS = {
     AuditKind.EXPORT: "Tải xuống tệp",
     AuditKind.IMPORT: "Nhập sổ theo dõi hồ sơ",
     AuditKind.USER_CHANGED: "Thay đổi tài khoản",
+    AuditKind.CALENDAR_CHANGED: "Xác nhận lịch làm việc",
 }
 
 

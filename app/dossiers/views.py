@@ -31,6 +31,7 @@ from app.units.models import Unit, UnitKind
 from app.units.scope import get_visible_or_404, visible_units
 from app.vntext import fold
 from app.worktime.clock import calendar_for, local_now
+from app.worktime.deadlines import crosses_estimated_days
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 desk_roles_only = roles_required(Role.CLERK, Role.CHAIR)
@@ -245,7 +246,9 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
     return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
                            deadline=deadline, now=now, Action=Action,
                            active_action=active_action, stale_events=stale_events or [], print_links=links,
-                           highlighted_print=highlighted)
+                           highlighted_print=highlighted,
+                           due_estimated=crosses_estimated_days(calendar_for(dossier.unit), dossier.received_at,
+                                                                dossier.due_at))
 
 
 def _action_available(dossier: Dossier, action: Action) -> bool:

@@ -25,7 +25,7 @@ from app.reports.register import MAX_PDF_ROWS, register_count, register_lines, r
 from app.units.models import Unit, UnitKind
 from app.units.scope import get_visible_or_404, get_visible_unit_or_404, visible_units
 from app.worktime.clock import calendar_for, local_now
-from app.worktime.deadlines import working_time_between
+from app.worktime.deadlines import crosses_estimated_days, working_time_between
 
 reports_bp = Blueprint("reports", __name__)
 log = logging.getLogger(__name__)
@@ -79,8 +79,11 @@ def receipt(dossier_id: int):
     # The QR code opens the public lookup with the code and PIN filled in (issue 6).
     lookup_url = url_for("lookup.lookup", code=dossier.code, pin=dossier.lookup_pin, _external=True)
     book, number = register_book_number(dossier.code)
+    # A due date counted across days the calendar only estimates is printed "(dự kiến)".
+    due_estimated = crosses_estimated_days(calendar_for(dossier.unit), dossier.received_at, dossier.due_at)
     return _dossier_pdf(dossier, Paper.RECEIPT, "reports/receipt.html", "tiep-nhan", dossier.received_at,
-                        qr_code=Markup(qr_svg(lookup_url)), register_book=book, register_number=number)
+                        qr_code=Markup(qr_svg(lookup_url)), register_book=book, register_number=number,
+                        due_estimated=due_estimated)
 
 
 def _step_events(dossier: Dossier) -> list[StepEvent]:

@@ -10,6 +10,7 @@ from app.units.models import Unit
 from app.worktime.deadlines import OfficeHours, WorkingCalendar
 from app.worktime.models import DayOverride
 from app.worktime import vietnam
+from app.worktime.official import calendar_decisions
 
 
 def local_now() -> datetime:
@@ -23,8 +24,9 @@ def office_hours() -> OfficeHours:
 
 
 def calendar_for(unit: Unit | None) -> WorkingCalendar:
-    """The working calendar of `unit`: national holidays, then general overrides, then the overrides of
-    the unit and of the units above it (nearest last, so that it wins)."""
+    """The working calendar of `unit`: national holidays, then the official decisions (the confirmed ones
+    win over the package), then general overrides, then the overrides of the unit and of the units above
+    it (nearest last, so that it wins)."""
     ancestor_ids = [int(part) for part in unit.path.strip("/").split("/")] if unit else []
     rows = db.session.scalars(
         select(DayOverride).where(
@@ -34,4 +36,4 @@ def calendar_for(unit: Unit | None) -> WorkingCalendar:
     depth = {unit_id: index for index, unit_id in enumerate(ancestor_ids)}
     rows.sort(key=lambda row: -1 if row.unit_id is None else depth[row.unit_id])
     overrides = [vietnam.DayOverride(day=row.day, is_working=row.is_working) for row in rows]
-    return vietnam.build_calendar(office_hours(), overrides)
+    return vietnam.build_calendar(office_hours(), overrides, official=calendar_decisions(db.session))

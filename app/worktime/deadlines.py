@@ -134,15 +134,20 @@ class WorkingCalendar:
     government or the unit; days off that fall on a weekend are allowed and change nothing.
     `extra_working_days` are make-up working days, usually Saturdays swapped for a bridge day off.
     A day in both sets is a working day.
+    `estimated_days` are days off or make-up days the calendar only estimates (a year no official
+    decision covers yet): they count like the others, and a due date computed across one is shown
+    as provisional (`crosses_estimated_days`).
     """
 
     office_hours: OfficeHours = OfficeHours()
     days_off: frozenset[date] = frozenset()
     extra_working_days: frozenset[date] = frozenset()
+    estimated_days: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "days_off", frozenset(self.days_off))
         object.__setattr__(self, "extra_working_days", frozenset(self.extra_working_days))
+        object.__setattr__(self, "estimated_days", frozenset(self.estimated_days))
 
     def is_working_day(self, day: date) -> bool:
         """True when the office opens on `day`: a make-up day always, a day off never, otherwise
@@ -176,6 +181,19 @@ class WorkingCalendar:
             (datetime.combine(day, start), datetime.combine(day, end))
             for start, end in self.office_hours.periods
         ]
+
+
+def crosses_estimated_days(calendar: WorkingCalendar, start: datetime | date, end: datetime | date) -> bool:
+    """True when a day the calendar only estimates lies in [start, end], both days included.
+
+    A due date computed over such a span may move once the year's official decision is known
+    (DOMAIN.md "Official calendar decisions"), so it is shown as provisional ("dự kiến").
+    """
+    first = start.date() if isinstance(start, datetime) else start
+    last = end.date() if isinstance(end, datetime) else end
+    if last < first or not calendar.estimated_days:
+        return False
+    return any(first <= day <= last for day in calendar.estimated_days)
 
 
 def effective_receipt(calendar: WorkingCalendar, received_at: datetime) -> datetime:

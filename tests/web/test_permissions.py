@@ -137,6 +137,10 @@ ROUTES = {
                                    data=_form_for_override, scoped=False),
     "worktime.override_delete": Route("POST", lambda o: f"/calendar/overrides/{o['override'].id}/delete",
                                       {Role.ADMIN}, success=303),
+    # National: only the top administrator's confirmation writes (test_official_calendar_pages.py).
+    "worktime.official_confirm": Route("POST", lambda o: "/calendar/official/confirm", {Role.ADMIN}, success=303,
+                                       data=lambda o: {"year": "2026", "day": "24/11/2026", "document": "Thử"},
+                                       scoped=False),
 }
 
 # Open to everyone: no login, nothing scoped to a ward.
