@@ -12,18 +12,6 @@ from app.reports.pdf import FONT_FAMILY, render_pdf
 from app.stats.index_service import IndexResults
 from app.stats.par_results import change_text, percent_text
 
-# The administrative prefixes a unit's name starts with; what follows is the place an announcement is
-# dated from ("Hà Nội, ngày … tháng … năm …", Decree 30/2020/NĐ-CP, Appendix I).
-PLACE_PREFIXES = ("Thành phố ", "Tỉnh ", "Quận ", "Huyện ", "Thị xã ", "Thị trấn ", "Phường ", "Xã ")
-
-
-def place_of(unit_name: str) -> str:
-    for prefix in PLACE_PREFIXES:
-        if unit_name.startswith(prefix):
-            return unit_name.removeprefix(prefix)
-    return unit_name
-
-
 def results_filename(results: IndexResults, extension: str) -> str:
     """ASCII: the unit code, the year and the rubric code."""
     return f"ket-qua-chi-so-{results.parent.code}-{results.year}-{results.rubric.code}.{extension}"
@@ -31,7 +19,7 @@ def results_filename(results: IndexResults, extension: str) -> str:
 
 def render_results_pdf(results: IndexResults, today: date, number: str = "") -> bytes:
     html = render_template("reports/index_results.html", r=results, today=today, number=number,
-                           place=place_of(results.parent.name), font_family=FONT_FAMILY,
+                           font_family=FONT_FAMILY,
                            percent_text=percent_text, change_text=change_text)
     return render_pdf(html)
 
