@@ -44,6 +44,9 @@ class Config:
     SUPPLEMENT_RULE = os.environ.get("SUPPLEMENT_RULE", "pause")
     # 15: government reporting periods (Decree 09/2019); 1: calendar periods.
     REPORT_CUTOFF_DAY = int(os.environ.get("REPORT_CUTOFF_DAY", "15"))
+    # A period's report is due at the higher unit this many working days after the period's last day
+    # (app/reports/submission_rules.py). A default to confirm against the province's reporting regime.
+    REPORT_SUBMIT_DAYS = int(os.environ.get("REPORT_SUBMIT_DAYS", "2"))
 
     ITEMS_PER_PAGE = 50
     # Uploads (index evidence, registers) are refused beyond this before they are read whole.

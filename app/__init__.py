@@ -63,6 +63,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.lookup.views import lookup_bp
     from app.reports.job_views import papers_bp
     from app.reports.quarterly_views import quarterly_bp
+    from app.reports.report_views import report_bp
     from app.reports.views import reports_bp
     from app.stats import cli as stats_cli
     from app.stats import index_cli, index_views
@@ -83,6 +84,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         index_views.index_bp,
         reports_bp,
         quarterly_bp,
+        report_bp,
         papers_bp,
         lookup_bp,
         audit_views.bp,

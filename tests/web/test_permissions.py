@@ -120,6 +120,20 @@ ROUTES = {
     "reports.register_xlsx": Route("GET", lambda o: f"/units/{o['unit'].id}/register.xlsx?first_day=01/11/2026&last_day=30/11/2026",
                                    ALL_ROLES),
     "quarterly.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report-q.pdf?year=2025&quarter=4", ALL_ROLES),
+    # A period's report (issue 11): everyone of the unit or above reads it; only the unit's own chair writes
+    # and submits (a chair of another unit cannot even see it: 404); the higher unit's page of submissions.
+    "report.report_page": Route("GET", lambda o: f"/units/{o['unit'].id}/report?kind=quarter&year=2025&number=4", ALL_ROLES),
+    "report.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report.pdf?kind=month&year=2025&number=11",
+                               ALL_ROLES),
+    "report.report_docx": Route("GET", lambda o: f"/units/{o['unit'].id}/report.docx?kind=quarter&year=2025&number=4",
+                                ALL_ROLES),
+    "report.sections_save": Route("POST", lambda o: f"/units/{o['unit'].id}/report/sections", {Role.CHAIR}, success=303,
+                                  data=lambda o: {"kind": "quarter", "year": "2025", "number": "4",
+                                                  "assessment": "Đánh giá thử"}),
+    "report.report_submit": Route("POST", lambda o: f"/units/{o['unit'].id}/report/submit", {Role.CHAIR}, success=303,
+                                  data=lambda o: {"kind": "quarter", "year": "2025", "number": "4", "confirm": "1"}),
+    "report.submissions_page": Route("GET", lambda o: f"/units/{o['unit'].id}/submissions?kind=quarter&year=2025&number=4",
+                                     {Role.CHAIR, Role.OFFICER, Role.ADMIN}),
     # Public: the citizen's lookup by code and PIN (issue 6); anyone, signed in or not, the same answer.
     "lookup.lookup": Route("GET", lambda o: f"/tra-cuu?code={o['dossier'].code}&pin={o['dossier'].lookup_pin}",
                            ALL_ROLES, scoped=False),
