@@ -229,7 +229,7 @@ class QuarterlyReport:
         description = (f"Biểu đồ cột: số hồ sơ tiếp nhận mới mỗi tháng báo cáo của quý {self.roman} năm {self.year}, "
                        f"từ {first.long_label.lower()} đến {last.long_label.lower()}, chia theo kênh; đường: tỷ lệ "
                        "giải quyết trước và đúng hạn trong tháng.")
-        svg = volume_rate_chart(self.months, f"Hồ sơ tiếp nhận và tỷ lệ đúng hạn quý {self.roman}/{self.year}",
+        svg = volume_rate_chart(self.months, f"Hồ sơ tiếp nhận và tỷ lệ trước và đúng hạn quý {self.roman}/{self.year}",
                                 description, id_prefix="quarter-chart")
         opening, _, rest = svg.partition(">")
         families = FONT_FAMILY.replace("'", "")

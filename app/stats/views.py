@@ -225,12 +225,14 @@ class GlanceCard:
     report: Report06
 
 
-def _glance_and_chart(unit: Unit, today: date) -> tuple[list[GlanceCard], list[ChartMonth]]:
-    """This calendar month, quarter and year up to today ("Dashboards use calendar months"), and the last
-    twelve calendar months for the chart (their flows, in one pass of the engine)."""
+def _glance_and_chart(unit: Unit, today: date, cutoff_day: int) -> tuple[list[GlanceCard], list[ChartMonth]]:
+    """This month, quarter and year up to today, read with the same cutoff day as the period picker and the
+    Report 06 table below them (one definition of a period on the page: the cards and the table never show
+    two different quarters, issue 11), and the last twelve calendar months for the chart (their flows, in
+    one pass of the engine)."""
     cards = []
     for kind, title in ((PeriodKind.MONTH, "Tháng này"), (PeriodKind.QUARTER, "Quý này"), (PeriodKind.YEAR, "Năm nay")):
-        period = periods.containing(today, kind, cutoff_day=1)
+        period = periods.containing(today, kind, cutoff_day=cutoff_day)
         end = min(period.end, today)
         cards.append(GlanceCard(title, period, end, report_06(unit, period.start, end)))
     chart_periods = periods.last_months(today, CHART_MONTHS)
@@ -259,7 +261,7 @@ def _chart_svg(unit: Unit, months: list[ChartMonth]) -> Markup:
     description = (f"Biểu đồ cột: số hồ sơ tiếp nhận mới mỗi tháng của {unit.name} từ {first.long_label.lower()} "
                    f"đến {last.long_label.lower()}, chia theo kênh trực tuyến và trực tiếp, bưu chính; đường: tỷ lệ hồ "
                    f"sơ giải quyết trước và đúng hạn trong tháng. Số liệu chi tiết ở bảng ngay sau biểu đồ.")
-    return Markup(volume_rate_chart(months, f"Hồ sơ tiếp nhận và tỷ lệ đúng hạn 12 tháng: {unit.name}", description))
+    return Markup(volume_rate_chart(months, f"Hồ sơ tiếp nhận và tỷ lệ trước và đúng hạn 12 tháng: {unit.name}", description))
 
 
 @stats_bp.get("/units/<int:unit_id>/figures")
@@ -270,7 +272,7 @@ def dashboard(unit_id: int):
     choice = choose_period(request.args, today, _cutoff_day())
     context = _figures_context(unit, choice, today)
     if not is_fragment_request():
-        cards, months = _glance_and_chart(unit, today)
+        cards, months = _glance_and_chart(unit, today, _cutoff_day())
         overdue, overdue_count = _overdue_now(unit)
         context.update(
             today=today, cards=cards, months=months, chart=_chart_svg(unit, months),

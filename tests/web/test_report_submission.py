@@ -239,3 +239,20 @@ def test_flask_report_docx_writes_the_word_file_of_the_route(app, quarter_ward, 
     future = app.test_cli_runner().invoke(args=["report", "docx", "--unit", world.ward_a.code, "--year", "2099",
                                                 "--number", "1", "--out", str(tmp_path / "x.docx")])
     assert future.exit_code != 0 and "chưa bắt đầu" in future.output
+
+
+def test_the_dashboards_cards_and_table_use_one_period_definition(app, world, login_as):
+    client = login_as(world.user("chair"))
+    page = flat(client.get(f"/units/{world.ward_a.id}/figures").get_data(as_text=True))
+    from app.worktime.clock import local_now
+
+    today, cutoff = local_now().date(), app.config["REPORT_CUTOFF_DAY"]
+    quarter = periods.containing(today, periods.PeriodKind.QUARTER, cutoff)
+    month = periods.containing(today, periods.PeriodKind.MONTH, cutoff)
+    # The "Quý này" card is the reporting quarter of the table's picker, with its dates.
+    assert (f'Quý này <span class="muted">· {quarter.label}</span></h2> <div class="muted small">'
+            f"{quarter.start:%d/%m/%Y} – ") in page
+    # The table below shows the reporting month of the same definition by default.
+    assert f"{month.start:%d/%m/%Y}" in page
+    assert "Hồ sơ tiếp nhận và tỷ lệ trước và đúng hạn 12 tháng" in page
+    assert "tỷ lệ đúng hạn" not in page.replace("tỷ lệ trước và đúng hạn", "")
