@@ -57,6 +57,8 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.catalog import cli as catalog_cli
     from app.catalog import views as catalog_views
     from app.demo import cli as demo_cli
+    from app.digitisation import cli as digitisation_cli
+    from app.digitisation import views as digitisation_views
     from app.dossiers import cli as dossiers_cli
     from app.dossiers import views as dossier_views
     from app.home import views as home_views
@@ -79,6 +81,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         catalog_views.bp,
         worktime_views.bp,
         dossier_views.bp,
+        digitisation_views.bp,
         stats_bp,
         index_views.index_bp,
         reports_bp,
@@ -92,7 +95,8 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     limiter.init_app(app)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
                           auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli,
-                          index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli):
+                          index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli,
+                          digitisation_cli.results_cli):
         app.cli.add_command(command_group)
 
     jinja_filters.register(app)
