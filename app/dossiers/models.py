@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.catalog.models import ChannelKind, OnlineKind, Procedure, format_time
+from app.digitisation.models import StoredFile
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.ontime import Resolution
 from app.dossiers.regime import is_new_legal_regime, uses_new_forms
@@ -113,6 +114,10 @@ class Dossier(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     resolution: Mapped[Resolution | None] = mapped_column(String(10))
     returned_at: Mapped[datetime | None]
+    # How the result was issued (app/digitisation/models.py ResultForm: paper, digitised, electronic),
+    # None while not recorded; the scanned or signed result's file.
+    result_form: Mapped[str | None] = mapped_column(String(12))
+    result_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
 
     # Phí, lệ phí (đồng): owed (from the catalog at intake, or typed by the clerk; None: not known),
     # paid, how, when, and the number of the receipt given (biên lai). Recorded by
@@ -131,6 +136,7 @@ class Dossier(db.Model):
     unit: Mapped[Unit] = relationship()
     procedure: Mapped[Procedure] = relationship()
     created_by: Mapped[User | None] = relationship()
+    result_file: Mapped[StoredFile | None] = relationship()
     documents: Mapped[list["DossierDocument"]] = relationship(
         back_populates="dossier", order_by="DossierDocument.position", cascade="save-update, merge"
     )
@@ -214,8 +220,20 @@ class DossierDocument(db.Model):
     name: Mapped[str] = mapped_column(Text)
     copy_kind: Mapped[CopyKind] = mapped_column(String(10))
     count: Mapped[int] = mapped_column(default=1)
+    # Digitised at receipt (Decision 766/QĐ-TTg): when. Set with a scan, with a reused earlier scan, or
+    # by a register import that says so without a file.
+    digitised_at: Mapped[datetime | None]
+    scan_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    # The same applicant's earlier document whose scan this one reuses instead of a new scan.
+    reused_from_id: Mapped[int | None] = mapped_column(ForeignKey("dossier_documents.id"))
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
+    scan_file: Mapped[StoredFile | None] = relationship()
+    reused_from: Mapped["DossierDocument | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_digitised(self) -> bool:
+        return self.digitised_at is not None
 
     @property
     def copy_kind_label(self) -> str:
