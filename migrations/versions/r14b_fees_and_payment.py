@@ -1,7 +1,7 @@
 """fees of the catalog (read from the portal's text) and each dossier's fee, payment and receipt number
 
 Revision ID: r14b1fee0001
-Revises: h2a0ff1c1a15
+Revises: r14a1d161750
 Create Date: 2026-12-05 16:40:00
 
 Only op.add_column on dossiers (a batch rebuild would drop the name-search triggers on SQLite).
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'r14b1fee0001'
-down_revision = 'h2a0ff1c1a15'
+down_revision = 'r14a1d161750'
 branch_labels = None
 depends_on = None
 
