@@ -70,6 +70,12 @@ def check_file(data: bytes, limits: Limits) -> Accepted:
 
 
 def _check_image(data: bytes, kind: str, limits: Limits) -> None:
+    # Our own structural checks first: WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    # process, after which Pillow decodes a cut file without complaint.
+    if kind == "PNG":
+        _check_png_structure(data, limits)
+    elif not data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9"):
+        raise FileRefused("Tệp JPEG bị hỏng hoặc không đầy đủ (thiếu dấu kết thúc ảnh). Hãy quét hoặc lưu lại tệp.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -94,6 +100,57 @@ def _check_image(data: bytes, kind: str, limits: Limits) -> None:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         raise FileRefused(f"Tệp {kind} bị hỏng hoặc không đầy đủ ({type(error).__name__}). "
                           "Hãy quét hoặc lưu lại tệp.") from None
+
+
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type → samples per pixel (PNG spec §11.2.2)
+
+
+def _check_png_structure(data: bytes, limits: Limits) -> None:
+    """Every chunk whole with its CRC, IHDR first and IEND last, and the image data inflating to no more
+    than its rows need (a PNG "zip bomb" is refused without being decoded)."""
+    broken = FileRefused("Tệp PNG bị hỏng hoặc không đầy đủ. Hãy quét hoặc lưu lại tệp.")
+    position, kinds, compressed = 8, [], []
+    width = height = bits = colour = 0
+    while position < len(data):
+        if position + 12 > len(data):
+            raise broken
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        body = data[position + 8:position + 8 + length]
+        crc = data[position + 8 + length:position + 12 + length]
+        if len(body) != length or len(crc) != 4 or zlib.crc32(kind + body).to_bytes(4, "big") != crc:
+            raise broken
+        if kind == b"IHDR" and length == 13:
+            width, height = int.from_bytes(body[:4], "big"), int.from_bytes(body[4:8], "big")
+            bits, colour = body[8], body[9]
+        elif kind == b"IDAT":
+            compressed.append(body)
+        kinds.append(kind)
+        position += 12 + length
+        if kind == b"IEND":
+            break
+    if not kinds or kinds[0] != b"IHDR" or kinds[-1] != b"IEND" or not compressed or colour not in _PNG_CHANNELS:
+        raise broken
+    if width < 1 or height < 1 or width * height > limits.max_pixels:
+        raise FileRefused(f"Ảnh {width}×{height} điểm ảnh vượt giới hạn {limits.max_pixels // 1_000_000} triệu "
+                          "điểm ảnh. Hãy quét ở 200–300 dpi.")
+    row = -(-width * bits * _PNG_CHANNELS[colour] // 8)
+    needed = height * (1 + row) + 7 * height  # interlaced images add a filter byte per row of each pass
+    inflater = zlib.decompressobj()
+    total, pending = 0, b"".join(compressed)
+    try:
+        while pending and total <= needed:
+            chunk = inflater.decompress(pending, _INFLATE_STEP)
+            total += len(chunk)
+            pending = inflater.unconsumed_tail
+            if not chunk and not pending:
+                break
+    except zlib.error:
+        raise broken from None
+    if total > needed:
+        raise FileRefused("Tệp PNG giải nén ra nhiều hơn kích thước ảnh: không nhận (nghi là tệp nén bất thường).")
+    if not inflater.eof:
+        raise broken
 
 
 def _inflated_size(stream: bytes, budget: int) -> int:

@@ -38,6 +38,20 @@ class CopyKind(StrEnum):
         return {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}[self.value]
 
 
+class PaymentMethod(StrEnum):
+    """How the fee and charge were paid. Online payment through the public-service portal is what
+    Decision 766/QĐ-TTg's online-service group counts (app/stats/qd766.py)."""
+
+    CASH = "cash"
+    TRANSFER = "transfer"
+    ONLINE = "online"
+
+    @property
+    def label(self) -> str:
+        return {"cash": "Tiền mặt tại quầy", "transfer": "Chuyển khoản",
+                "online": "Thanh toán trực tuyến qua Cổng DVC"}[self.value]
+
+
 def new_lookup_pin() -> str:
     """A random 6-digit PIN (leading zeros kept) printed on the receipt for the public lookup."""
     return f"{secrets.randbelow(10**6):06d}"
@@ -105,6 +119,15 @@ class Dossier(db.Model):
     result_form: Mapped[str | None] = mapped_column(String(12))
     result_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
 
+    # Phí, lệ phí (đồng): owed (from the catalog at intake, or typed by the clerk; None: not known),
+    # paid, how, when, and the number of the receipt given (biên lai). Recorded by
+    # operations.record_payment, each time with an event.
+    fee_due: Mapped[Decimal | None] = mapped_column(Numeric(14, 0))
+    fee_paid: Mapped[Decimal | None] = mapped_column(Numeric(14, 0))
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(String(10))
+    paid_at: Mapped[datetime | None]
+    receipt_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Every action writes this, so every action bumps `version` (one event per version step).
     updated_at: Mapped[datetime]
@@ -144,6 +167,14 @@ class Dossier(db.Model):
         return OnlineKind(self.online_kind).label if self.online_kind else ""
 
     @property
+    def payment_method_label(self) -> str:
+        return PaymentMethod(self.payment_method).label if self.payment_method else ""
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+    @property
     def resolution_label(self) -> str:
         return Resolution(self.resolution).label if self.resolution else ""
 
@@ -172,6 +203,10 @@ class Dossier(db.Model):
     def has_new_forms(self) -> bool:
         """Its papers are Circular 03/2025/TT-VPCP's forms (received from 15 Sep 2025): app/dossiers/regime.py."""
         return uses_new_forms(self.received_at.date())
+
+
+# The event of a payment recorded (not a lifecycle Action: it never changes the state).
+PAYMENT_ACTION = "payment"
 
 
 class DossierDocument(db.Model):
@@ -242,6 +277,8 @@ class DossierEvent(db.Model):
     def action_label(self) -> str:
         if self.action in RECORD_EVENT_LABELS:
             return RECORD_EVENT_LABELS[self.action]
+        if self.action == PAYMENT_ACTION:
+            return "Ghi nhận phí, lệ phí"
         return Action(self.action).label
 
 

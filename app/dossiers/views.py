@@ -15,12 +15,13 @@ from app.catalog.queries import offerings_in_effect
 from app.digitisation import reuse
 from app.digitisation.models import ResultForm
 from app.digitisation.results import RESULT_STATES
-from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm, new_intake_token
+from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm, PaymentForm, new_intake_token
 from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions
 from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.numbering import DailyNumbersExhausted
-from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier, apply_action,
-                                     events_since, preview_due_at, register_dossier)
+from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, PaymentInput, ReceivedDocument,
+                                     StaleDossier, apply_action, events_since, preview_due_at, record_payment,
+                                     register_dossier)
 from app.dossiers.queries import (AT_RISK_LISTS, COUNT_CAP, DESK_LISTS, FEW_MATCHES, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
                                   dossier_count, dossier_search, offices_and_actors, whereabouts_of)
 from app.extensions import db
@@ -250,8 +251,14 @@ def detail(dossier_id: int):
 
 
 def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", stale_events=None,
-                   print_paper: str = "") -> str:
+                   print_paper: str = "", payment_form: PaymentForm | None = None) -> str:
     now = local_now()
+    if payment_form is None:
+        payment_form = PaymentForm(formdata=None, version=dossier.version, fee_due=dossier.fee_due,
+                                   fee_paid=dossier.fee_paid if dossier.paid_at else dossier.fee_due,
+                                   payment_method=dossier.payment_method or "",
+                                   paid_at=dossier.paid_at or now.replace(second=0, microsecond=0),
+                                   receipt_number=dossier.receipt_number)
     if active_action != Action.CORRECT:
         for name in CORRECTABLE_FIELDS:  # the correction form starts from the current values
             form[name].data = getattr(dossier, name)
@@ -267,6 +274,7 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
                            can_record_result=can_act and DossierState(dossier.state) in RESULT_STATES,
                            deadline=deadline, now=now, Action=Action,
                            active_action=active_action, stale_events=stale_events or [], print_links=links,
+                           payment_form=payment_form, can_pay=can_act,
                            highlighted_print=highlighted,
                            due_estimated=crosses_estimated_days(calendar_for(dossier.unit), dossier.received_at,
                                                                 dossier.due_at))
@@ -324,6 +332,40 @@ def act(dossier_id: int):
         return redirect(url_for("home.index"), code=303)
     paper = PAPER_AFTER_ACTION.get(action)
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=paper.value if paper else None), code=303)
+
+
+@bp.post("/<int:dossier_id>/payment")
+@desk_roles_only
+def payment(dossier_id: int):
+    """Record the fee owed and paid (amount, method, time, receipt number) on the unit's own dossier."""
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    if dossier.unit_id != current_user.unit_id:
+        abort(403)  # higher units read; only the unit's own desk records payments
+    form = PaymentForm()
+    action_form = ActionForm(formdata=None, version=dossier.version)
+    if not form.validate():
+        return _render_detail(dossier, action_form, active_action="payment", payment_form=form), 422
+    data = PaymentInput(fee_due=form.fee_due.data, fee_paid=form.fee_paid.data,
+                        method=form.payment_method.data or None, paid_at=form.paid_at.data,
+                        receipt_number=form.receipt_number.data or "")
+    try:
+        record_payment(dossier, data, current_user, local_now(), expected_version=form.version.data or 0)
+        db.session.commit()
+    except TransitionRefused as refusal:
+        db.session.rollback()
+        form.fee_paid.errors = [*form.fee_paid.errors, str(refusal)]
+        return _render_detail(db.session.get(Dossier, dossier_id), action_form, active_action="payment",
+                              payment_form=form), 422
+    except (StaleDossier, StaleDataError):
+        db.session.rollback()
+        fresh = db.session.get(Dossier, dossier_id)
+        db.session.refresh(fresh)
+        seen = form.version.data or 0
+        form.version.data = fresh.version
+        return _render_detail(fresh, ActionForm(formdata=None, version=fresh.version), active_action="payment",
+                              stale_events=events_since(fresh, seen), payment_form=form), 409
+    flash(f"Đã ghi phí, lệ phí của hồ sơ {dossier.code}.", "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)
 
 
 @bp.get("/")

@@ -55,3 +55,33 @@ def test_an_encrypted_pdf_is_refused():
                                     b"/O (0123456789abcdef0123456789abcdef) /U (0123456789abcdef0123456789abcdef) /P -4 >>")
     with pytest.raises(FileRefused):
         check_file(encrypted, LIMITS)
+
+
+def test_a_cut_image_is_refused_even_when_pillow_is_told_to_load_truncated_images():
+    # WeasyPrint sets this for the whole process; the check must not depend on it.
+    from PIL import ImageFile
+
+    from scan_files import image_bytes as picture
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        for kind, cut in (("PNG", 40), ("JPEG", 300)):
+            data = picture(kind, size=(300, 300))
+            with pytest.raises(FileRefused, match=f"{kind} bị hỏng"):
+                check_file(data[:-cut], LIMITS)
+            assert check_file(data, LIMITS).extension in ("png", "jpg")
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def test_a_png_whose_data_inflates_beyond_its_rows_is_refused():
+    import zlib
+
+    def chunk(kind, body):
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+    header = (10).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
+    bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 5_000_000))
+            + chunk(b"IEND", b""))
+    with pytest.raises(FileRefused, match="giải nén ra nhiều hơn"):
+        check_file(bomb, LIMITS)
