@@ -20,11 +20,11 @@ from app.jinja_filters import format_number
 from app.reports.pdf import FONT_FAMILY, render_pdf
 from app.stats import periods
 from app.stats.chart import ChartMonth, volume_rate_chart
-from app.stats.cli import report_06_rows
 from app.stats.figures import Counts, Report06, children_report, report_06, satisfaction
 from app.stats.index_service import RATE_FIGURES, RubricNotFound, UnitScore, score_unit
 from app.stats.par_index import competition_ranks
 from app.stats.periods import ROMAN, Period, PeriodKind
+from app.stats.table06 import report_06_rows
 from app.units.models import Unit
 
 # The rubric whose score the report prints: the administrative-procedure area of the PAR index, the one the

@@ -10,27 +10,14 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
+from app.reports.quarterly import ReportPeriodError, build_quarterly_report, render_quarterly_pdf
 from app.spreadsheet_text import csv_row
-from app.stats.figures import Report06, report_06, satisfaction
+from app.stats.figures import report_06, satisfaction
+from app.stats.table06 import CSV_HEADER, report_06_rows
 from app.worktime.clock import local_now
 from app.units.models import Unit
 
 report_cli = AppGroup("report", help="Báo cáo, số liệu.")
-
-CSV_HEADER = [
-    "Lĩnh vực", "Tổng số tiếp nhận", "Kỳ trước chuyển qua", "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp, bưu chính",
-    "Tổng số đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn",
-    "Tổng số đang giải quyết", "Trong hạn", "Quá hạn (đang giải quyết)",
-]
-
-
-def report_06_rows(report: Report06) -> list[list]:
-    """The Report 06 table: one row per field, then the total (Circular 01/2020/TT-VPCP, mẫu 06)."""
-    def cells(name, c):
-        return [name, c.received, c.carried_over, c.online, c.direct_or_post, c.resolved, c.early, c.on_time,
-                c.late, c.pending, c.within_time, c.overdue]
-    return [cells(name, counts) for name, counts in report.rows] + [cells("Tổng số", report.total)]
-
 
 def _unit(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == code))
@@ -70,9 +57,6 @@ def figures_command(unit_code: str, start, end, output_format: str) -> None:
 @click.option("--number", default="", help="Số báo cáo (chỉ phần số, ví dụ 12 → 12/BC-UBND); bỏ trống để điền tay.")
 def pdf_command(unit_code: str, year: int, quarter: int, out_path: str, number: str) -> None:
     """Báo cáo tình hình, kết quả giải quyết TTHC quý (PDF khổ A4) để Chủ tịch ký."""
-    # Imported here: the report module builds on this module's report_06_rows.
-    from app.reports.quarterly import ReportPeriodError, build_quarterly_report, render_quarterly_pdf
-
     unit = _unit(unit_code)
     try:
         report = build_quarterly_report(unit, year, quarter, local_now().date(),

@@ -19,13 +19,13 @@ from app.htmx import is_fragment_request, render_page_or_fragment
 from app.reports.quarterly import INDEX_RUBRIC, quarter_of
 from app.stats import periods
 from app.stats.chart import ChartMonth, volume_rate_chart
-from app.stats.cli import CSV_HEADER, report_06_rows
 from app.stats.exports import FiguresTable, download
 from app.jinja_filters import format_number
 from app.stats.figures import Counts, Report06, children_report, monthly_flows, ratio, report_06, satisfaction
 from app.stats.index_service import RubricNotFound, offering_summaries_by_child, rank_children
 from app.stats.par_index import rank_label
 from app.stats.periods import ROMAN, Period, PeriodKind
+from app.stats.table06 import CSV_HEADER, report_06_rows
 from app.units.models import Unit
 from app.units.scope import get_visible_unit_or_404, subtree_unit_ids, visible
 from app.vntext import fold

@@ -4,7 +4,7 @@ Created and filled from the stored dossiers (app/stats/rollups.py keeps them in 
 Nothing is changed on `dossiers`.
 
 Revision ID: r13a1f2c3d4e5
-Revises: h2a0ff1c1a15
+Revises: r14b1fee0001
 Create Date: 2026-12-05 16:50:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'r13a1f2c3d4e5'
-down_revision = 'h2a0ff1c1a15'
+down_revision = 'r14b1fee0001'
 branch_labels = None
 depends_on = None
 
