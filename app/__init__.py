@@ -66,6 +66,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.reports.views import reports_bp
     from app.stats import cli as stats_cli
     from app.stats import index_cli, index_views
+    from app.stats import rollup_cli
     from app.stats.views import stats_bp
     from app.units import cli as units_cli
     from app.units import views as units_views
@@ -94,13 +95,15 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
                           auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli,
                           index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli,
-                          digitisation_cli.results_cli):
+                          digitisation_cli.results_cli, rollup_cli.figures_cli):
         app.cli.add_command(command_group)
 
     jinja_filters.register(app)
     htmx.register(app)
     security.register(app)
     audit_recording.register(app)
+    from app.stats import rollups
+    rollups.register()  # the figures' roll-ups follow every write of a dossier (same transaction)
     _register_error_pages(app)
     return app
 
