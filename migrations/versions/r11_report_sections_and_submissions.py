@@ -1,7 +1,7 @@
 """report sections written by the chair (append-only revisions) and reports submitted to the higher unit
 
 Revision ID: r11a1b2c3d4e5
-Revises: h2a0ff1c1a15
+Revises: r13a1f2c3d4e5
 Create Date: 2026-12-05 16:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'r11a1b2c3d4e5'
-down_revision = 'h2a0ff1c1a15'
+down_revision = 'r13a1f2c3d4e5'
 branch_labels = None
 depends_on = None
 
