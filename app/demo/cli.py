@@ -34,6 +34,12 @@ DEMO_WARDS = [
 SHORTENING_STEP = {"000.06.01.H26": 1, "000.01.01.H26": 2, "000.16.01.H26": 4}
 
 
+def demo_fee(text: str) -> Decimal:
+    """The demo catalog's fee text ("8.000 đồng/bản", "Miễn phí") in đồng: our own notation, not the portal's."""
+    amount = text.split(" đồng")[0].replace(".", "")
+    return Decimal(amount) if amount.isdigit() else Decimal(0)
+
+
 DEMO_SPECIALIST_OFFICE = "Công chức Tư pháp - Hộ tịch"
 
 
@@ -78,9 +84,10 @@ def load_demo(today: date) -> bool:
                                   is_demo=True, updated_at=local_now())
             procedure.channels = [
                 ProcedureChannel(channel=channel, time_value=Decimal(value), time_unit=unit,
-                                 time_text=f"{value} (dữ liệu mẫu)", fee_text=fee)
+                                 time_text=f"{value} (dữ liệu mẫu)", fee_text=fee, fee_amount=demo_fee(fee))
                 for channel in (ChannelKind.DIRECT, ChannelKind.ONLINE, ChannelKind.POST)
             ]
+            procedure.fee_amount = demo_fee(fee)
             procedure.documents = [
                 RequiredDocument(position=index, name=doc, originals=originals, copies=copies)
                 for index, (doc, originals, copies) in enumerate(documents, start=1)

@@ -20,10 +20,10 @@ from app.audit.recording import simulated_history
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.dossiers.lifecycle import Action, DossierState
-from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome
+from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome, PaymentMethod
 from app.dossiers.ontime import Resolution
-from app.dossiers.operations import (ActionInput, Applicant, Intake, ReceivedDocument, apply_action,
-                                     preview_due_at, register_dossier)
+from app.dossiers.operations import (ActionInput, Applicant, Intake, PaymentInput, ReceivedDocument, apply_action,
+                                     preview_due_at, record_payment, register_dossier)
 from app.extensions import db
 from app.lookup.models import DossierRating, Rating
 from app.lookup.rating_codes import issue_rating_code, rating_code_matches
@@ -424,6 +424,9 @@ class _Life:
     def __init__(self, rng: random.Random, cutoff: datetime, today: date):
         self.rng, self.cutoff, self.today = rng, cutoff, today
         self.rated = 0
+        # Payments draw from their own generator, so that adding them left the rest of the demo as it was.
+        self.payments = random.Random(f"payments-{today.isoformat()}")
+        self.receipts = 0
 
     def choose_offering(self, desk: _Desk, received_at: datetime) -> Offering:
         """The procedure of the next dossier: the desk's usual mix, except that in the last days, while a desk
@@ -462,6 +465,7 @@ class _Life:
         self.desk, self.dossier = desk, dossier
         self.last = dossier.received_at
         self.field = desk.fields[offering.id]
+        self._pay()
         hold = self._showcase(desk, dossier)
         if _hours_allowed(dossier) <= 4 and not hold:
             self._settle_at_desk()
@@ -489,6 +493,32 @@ class _Life:
                 desk.showcase[name] += 1
                 return name
         return ""
+
+    def _pay(self) -> None:
+        """The fee, when the procedure has one: an online dossier is mostly paid through the portal when it is
+        submitted (some by transfer, a few not yet), one at the desk in cash there and then (some by transfer
+        the same day), one by post by transfer; about 3% stay unpaid for a while (the desk's list shows them)."""
+        rng, dossier = self.payments, self.dossier
+        if not dossier.fee_due or rng.random() < 0.03:
+            return
+        received = dossier.received_at
+        if dossier.channel == ChannelKind.ONLINE:
+            method = PaymentMethod.ONLINE if rng.random() < 0.7 else PaymentMethod.TRANSFER
+            paid_at = received - timedelta(minutes=rng.randint(1, 90))
+        elif dossier.channel == ChannelKind.POST:
+            method, paid_at = PaymentMethod.TRANSFER, received + timedelta(minutes=rng.randint(5, 120))
+        else:
+            method = PaymentMethod.CASH if rng.random() < 0.85 else PaymentMethod.TRANSFER
+            paid_at = received + timedelta(minutes=rng.randint(1, 10))
+        recorded_at = max(paid_at, received) + _MINUTE
+        if recorded_at >= self.cutoff:
+            return
+        self.receipts += 1
+        number = f"{received:%y}-{self.receipts:06d}" if method != PaymentMethod.ONLINE else f"DVC{rng.randrange(10**9):09d}"
+        record_payment(dossier, PaymentInput(fee_due=None, fee_paid=int(dossier.fee_due), method=method,
+                                             paid_at=paid_at.replace(second=0, microsecond=0), receipt_number=number),
+                       self.desk.clerk, recorded_at, dossier.version)
+        self.last = max(self.last, recorded_at)
 
     def _act(self, at: datetime, action: Action, actor: User | None = None, **data) -> bool:
         """Apply `action` at `at` (kept after the previous action); False when that is not before the present."""

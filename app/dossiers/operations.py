@@ -3,16 +3,17 @@
 Each operation writes the dossier and its event in one transaction; the caller commits.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.auth.models import Role, User
-from app.catalog.models import Offering
+from app.catalog.models import ChannelKind, Offering
 from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, next_state, refusal_for
-from app.dossiers.models import (Apology, CopyKind, Dossier, DossierDocument, DossierEvent, Outcome, SupplementPeriod,
-                                 new_lookup_pin)
+from app.dossiers.models import (PAYMENT_ACTION, Apology, CopyKind, Dossier, DossierDocument, DossierEvent, Outcome,
+                                 PaymentMethod, SupplementPeriod, new_lookup_pin)
 from app.dossiers.numbering import format_dossier_code, take_next_number
 from app.dossiers.ontime import classify
 from app.dossiers.steps import Pause, Split, Step, step_due_times
@@ -79,7 +80,11 @@ def register_dossier(intake: Intake, calendar: WorkingCalendar, actor: User | No
         applicant_address=nfc(applicant.address),
         applicant_email=applicant.email,
         channel=intake.channel,
-        online_kind=intake.online_kind,
+        # Online kind (Decree 42/2022/NĐ-CP: toàn trình / một phần) belongs to a dossier submitted online;
+        # one received at the desk or by post is not online whatever the procedure offers.
+        online_kind=intake.online_kind if intake.channel == ChannelKind.ONLINE else None,
+        # What the catalog says a dossier of this procedure owes by this channel (None: unknown).
+        fee_due=offering.procedure.fee_for(intake.channel),
         sets_count=intake.sets_count,
         received_at=intake.received_at,
         time_value=offering.committed_value,
@@ -359,6 +364,79 @@ _HANDLERS = {
     Action.SUBMIT_FOR_APPROVAL: _submit_for_approval,
     Action.APPROVE_RESULT: _approve_result,
 }
+
+
+@dataclass
+class PaymentInput:
+    """The fee recorded on a dossier; amounts in đồng."""
+
+    fee_due: int | None
+    fee_paid: int | None
+    method: str | None
+    paid_at: datetime | None
+    receipt_number: str = ""
+
+
+# A payment made online may precede the desk's receipt of the dossier (paid while submitting it).
+PAYMENT_BEFORE_RECEIPT = timedelta(days=30)
+
+
+def record_payment(dossier: Dossier, payment: PaymentInput, actor: User | None, now: datetime,
+                   expected_version: int) -> DossierEvent:
+    """Record what the dossier owes and what was paid, with an event keeping the old values.
+
+    Refused (TransitionRefused, message for the clerk) when it is incomplete or impossible: a
+    payment needs its amount, method and time; it is not in the future, nor more than 30 days before
+    the receipt, and never more than what is owed. Recording the same values again is refused
+    ("nothing changed"), as a correction is.
+    """
+    if dossier.version != expected_version:
+        raise StaleDossier(dossier, expected_version)
+    fee_due = payment.fee_due if payment.fee_due is not None else dossier.fee_due
+    paying = payment.fee_paid is not None or payment.method or payment.paid_at or payment.receipt_number
+    if paying:
+        if payment.fee_paid is None:
+            raise TransitionRefused("Nhập số tiền đã nộp.")
+        if payment.fee_paid > 0 and payment.method not in {m.value for m in PaymentMethod}:
+            raise TransitionRefused("Chọn hình thức nộp: tiền mặt, chuyển khoản hay trực tuyến.")
+        if payment.paid_at is None:
+            raise TransitionRefused("Nhập thời điểm nộp.")
+        if payment.paid_at > now + timedelta(minutes=5):
+            raise TransitionRefused("Thời điểm nộp không được ở tương lai.")
+        if payment.paid_at < dossier.received_at - PAYMENT_BEFORE_RECEIPT:
+            raise TransitionRefused("Thời điểm nộp không được trước ngày tiếp nhận quá 30 ngày.")
+        if fee_due is not None and payment.fee_paid > fee_due:
+            raise TransitionRefused("Số tiền đã nộp lớn hơn số phải nộp: sửa số phải nộp trước.")
+    new = {"fee_due": fee_due, "fee_paid": payment.fee_paid if paying else None,
+           "payment_method": (payment.method or None) if paying and payment.fee_paid else None,
+           "paid_at": payment.paid_at.replace(second=0, microsecond=0) if paying else None,
+           "receipt_number": nfc(payment.receipt_number or "") if paying else ""}
+    changes = {}
+    for name, value in new.items():
+        old = getattr(dossier, name)
+        if _comparable(old) != _comparable(value):
+            changes[name] = {"old": _shown(old), "new": _shown(value)}
+            setattr(dossier, name, value)
+    if not changes:
+        raise TransitionRefused("Không có thông tin phí, lệ phí nào thay đổi.")
+    event = DossierEvent(at=now, actor=actor, action=PAYMENT_ACTION, from_state=dossier.state, to_state=dossier.state,
+                         details={"payment": changes})
+    dossier.updated_at = now
+    flag_modified(dossier, "updated_at")
+    dossier.events.append(event)
+    return event
+
+
+def _comparable(value):
+    return int(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else value
+
+
+def _shown(value) -> str | int | None:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value)
+    return value
 
 
 def events_since(dossier: Dossier, version: int) -> list[DossierEvent]:

@@ -12,12 +12,16 @@ from app.auth.permissions import roles_required
 from app.bounds import OutOfBounds, check_day, page_number, parse_day, query_value, record_id
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.catalog.queries import offerings_in_effect
-from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm, new_intake_token
+from app.digitisation import reuse
+from app.digitisation.models import ResultForm
+from app.digitisation.results import RESULT_STATES
+from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm, PaymentForm, new_intake_token
 from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions, refusal_for
 from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.numbering import DailyNumbersExhausted
-from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier, apply_action,
-                                     current_step_dues, events_since, preview_due_at, proposal_of, register_dossier)
+from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, PaymentInput, ReceivedDocument,
+                                     StaleDossier, apply_action, current_step_dues, events_since, preview_due_at,
+                                     proposal_of, record_payment, register_dossier)
 from app.dossiers.steps import Step
 from app.dossiers.queries import (AT_RISK_LISTS, COUNT_CAP, DESK_LISTS, FEW_MATCHES, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
                                   dossier_count, dossier_search, offices_and_actors, whereabouts_of)
@@ -152,9 +156,22 @@ def _already_saved(dossier: Dossier):
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=Paper.RECEIPT.value), code=303)
 
 
+def _chosen_reuse() -> list[int]:
+    """The earlier scans ticked at intake ("reuse_document"): valid ids only, at most the number offered."""
+    chosen = []
+    for value in request.form.getlist("reuse_document")[:reuse.MAX_CANDIDATES]:
+        try:
+            chosen.append(record_id(value))
+        except OutOfBounds:
+            continue  # only the boxes the page offered are sent back; anything else is ignored
+    return chosen
+
+
 def _render_intake(form: IntakeForm, chosen: Offering | None) -> str:
+    reusable = reuse.candidates(form.applicant_id_number.data or "") if form.is_submitted() else []
     return render_template("dossiers/intake.html", form=form, chosen=chosen,
-                           due=_due_preview(chosen, form.received_at.data))
+                           due=_due_preview(chosen, form.received_at.data), reusable=reusable,
+                           reuse_chosen=set(_chosen_reuse()) if form.is_submitted() else set())
 
 
 def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier:
@@ -173,6 +190,8 @@ def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier
     )
     dossier = register_dossier(intake, calendar_for(offering.unit), current_user,
                                current_app.config["SUPPLEMENT_RULE"], now)
+    # The applicant's earlier scans the clerk chose to reuse instead of scanning again (app/digitisation/reuse.py).
+    reuse.apply_at_intake(dossier, _chosen_reuse(), form.applicant_id_number.data, intake.received_at)
     dossier.intake_token = form.intake_token.data or None
     db.session.commit()
     return dossier
@@ -233,8 +252,14 @@ def detail(dossier_id: int):
 
 
 def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", stale_events=None,
-                   print_paper: str = "") -> str:
+                   print_paper: str = "", payment_form: PaymentForm | None = None) -> str:
     now = local_now()
+    if payment_form is None:
+        payment_form = PaymentForm(formdata=None, version=dossier.version, fee_due=dossier.fee_due,
+                                   fee_paid=dossier.fee_paid if dossier.paid_at else dossier.fee_due,
+                                   payment_method=dossier.payment_method or "",
+                                   paid_at=dossier.paid_at or now.replace(second=0, microsecond=0),
+                                   receipt_number=dossier.receipt_number)
     if active_action != Action.CORRECT:
         for name in CORRECTABLE_FIELDS:  # the correction form starts from the current values
             form[name].data = getattr(dossier, name)
@@ -251,8 +276,12 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
     # `?print=<paper>` (after saving or acting): that paper's button is shown first and large, if it applies.
     highlighted = next((link for link in links if link.paper == print_paper), None)
     return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
+                           can_act=can_act, reusable=reuse.offered_for(dossier, dossier.documents) if can_act else {},
+                           result_labels=ResultForm.LABELS, has_result=DossierState(dossier.state) in RESULT_STATES,
+                           can_record_result=can_act and DossierState(dossier.state) in RESULT_STATES,
                            deadline=deadline, now=now, Action=Action,
                            active_action=active_action, stale_events=stale_events or [], print_links=links,
+                           payment_form=payment_form, can_pay=can_act and current_user.role != Role.SPECIALIST,
                            highlighted_print=highlighted, specialists=specialists,
                            step_dues=current_step_dues(dossier, calendar_for(dossier.unit)) if dossier.step else None,
                            proposal=proposal_of(dossier) if dossier.step == Step.APPROVAL else None,
@@ -329,6 +358,40 @@ def _chosen_specialist(user_id) -> User | None:
     if not isinstance(user_id, int) or not 0 < user_id <= 2**31 - 1:
         return None
     return db.session.get(User, user_id)
+
+
+@bp.post("/<int:dossier_id>/payment")
+@desk_roles_only
+def payment(dossier_id: int):
+    """Record the fee owed and paid (amount, method, time, receipt number) on the unit's own dossier."""
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    if dossier.unit_id != current_user.unit_id:
+        abort(403)  # higher units read; only the unit's own desk records payments
+    form = PaymentForm()
+    action_form = ActionForm(formdata=None, version=dossier.version)
+    if not form.validate():
+        return _render_detail(dossier, action_form, active_action="payment", payment_form=form), 422
+    data = PaymentInput(fee_due=form.fee_due.data, fee_paid=form.fee_paid.data,
+                        method=form.payment_method.data or None, paid_at=form.paid_at.data,
+                        receipt_number=form.receipt_number.data or "")
+    try:
+        record_payment(dossier, data, current_user, local_now(), expected_version=form.version.data or 0)
+        db.session.commit()
+    except TransitionRefused as refusal:
+        db.session.rollback()
+        form.fee_paid.errors = [*form.fee_paid.errors, str(refusal)]
+        return _render_detail(db.session.get(Dossier, dossier_id), action_form, active_action="payment",
+                              payment_form=form), 422
+    except (StaleDossier, StaleDataError):
+        db.session.rollback()
+        fresh = db.session.get(Dossier, dossier_id)
+        db.session.refresh(fresh)
+        seen = form.version.data or 0
+        form.version.data = fresh.version
+        return _render_detail(fresh, ActionForm(formdata=None, version=fresh.version), active_action="payment",
+                              stale_events=events_since(fresh, seen), payment_form=form), 409
+    flash(f"Đã ghi phí, lệ phí của hồ sơ {dossier.code}.", "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)
 
 
 @bp.get("/")

@@ -1,7 +1,7 @@
 """Home page: the desk's lists (overdue, due today, …), today's working status, offerings, catalog."""
 from datetime import timedelta
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -13,6 +13,7 @@ from app.extensions import db
 from app.dossiers.ontime import deadline_at
 from app.home.waiting import (apologies_to_approve, handed_to, manual_criteria_to_enter, results_to_approve,
                               scores_to_confirm, watch_list)
+from app.reports.submissions import reports_waiting
 from app.stats.figures import report_06
 from app.units.scope import subtree_unit_ids
 from app.worktime.clock import calendar_for, local_now
@@ -55,6 +56,8 @@ def index():
         results_to_approve=results_to_approve(unit) if is_chair else [],
         apologies=apologies_to_approve(unit) if is_chair else [],
         criteria_to_enter=manual_criteria_to_enter(unit, now.year) if is_chair else [],
+        reports_waiting=reports_waiting(unit, now.date(), current_app.config["REPORT_CUTOFF_DAY"],
+                                        current_app.config["REPORT_SUBMIT_DAYS"]) if is_chair else [],
         scores_to_confirm=scores_to_confirm(unit) if oversees else [],
         month=report_06(unit, month_start, now.date()) if is_chair else None,
         watch=watch_list(unit, clock) if oversees else [],

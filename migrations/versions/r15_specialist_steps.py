@@ -2,7 +2,7 @@
 between the steps, a specialist's post; the unit's address, phone and how long a result may wait
 
 Revision ID: r15a1specialist
-Revises: h2a0ff1c1a15
+Revises: r11a1b2c3d4e5
 Create Date: 2026-12-05 16:40:00
 
 Only add_column (never a batch rebuild of dossiers: it would drop the name index's triggers).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = 'r15a1specialist'
-down_revision = 'h2a0ff1c1a15'
+down_revision = 'r11a1b2c3d4e5'
 branch_labels = None
 depends_on = None
 
