@@ -203,7 +203,7 @@ def intake_reusable():
     return render_template("digitisation/_reusable.html", candidates=reuse.candidates(id_number), chosen=set())
 
 
-@bp.get("/tra-cuu/ket-qua")
+@bp.route("/tra-cuu/ket-qua", methods=["GET", "POST"])
 @lookup_limit
 def public_result():
     """The citizen's electronic result (the signed PDF), with the dossier code and PIN of the receipt.
@@ -211,8 +211,9 @@ def public_result():
     Guarded like the lookup itself: the per-address limit, the per-code budget of wrong PINs, and the
     same 404 for a wrong code, a wrong PIN and a dossier without an electronic result.
     """
-    code = (request.args.get("code") or "").strip()[:60]
-    pin = (request.args.get("pin") or "").strip()[:6]
+    # The lookup page sends them by POST (the PIN stays out of addresses and history); GET serves older links.
+    code = (request.values.get("code") or "").strip()[:60]
+    pin = (request.values.get("pin") or "").strip()[:6]
     wait = wait_while_locked(code)
     if wait:
         return render_template("errors/error.html", status=429, title="Tạm khóa tra cứu",

@@ -1,12 +1,15 @@
 """The public lookup the receipt's QR code opens: a dossier's progress by code and PIN, no login, and
-the citizen's rating (with the rating code handed over with the result) once the result is returned."""
+the citizen's rating (with the rating code handed over with the result) once the result is returned.
+
+The PIN travels only in the body of a POST: the QR code carries the dossier code alone, and no answer
+puts the PIN in an address (it would stay in the browser's history and in the server's logs)."""
 import hmac
 import math
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +20,7 @@ from app.dossiers.lifecycle import DossierState
 from app.dossiers.models import Dossier
 from app.extensions import db, limiter
 from app.lookup.models import MAX_COMMENT_LENGTH, DossierRating, Rating
+from app.lookup.progress import PublicStep, public_steps
 from app.lookup.rating_codes import rating_code_matches
 from app.vntext import visible
 from app.worktime.clock import local_now
@@ -49,6 +53,12 @@ class PublicStatus:
     rating: DossierRating | None
     # Issued electronically: the signed PDF can be downloaded here (app/digitisation).
     has_electronic_result: bool = False
+    steps: tuple[PublicStep, ...] = ()
+    state: str = ""
+    unit_name: str = ""
+    unit_address: str = ""
+    unit_phone: str = ""
+    desk_name: str = ""
 
 
 def _lookup_limits() -> str:
@@ -56,8 +66,8 @@ def _lookup_limits() -> str:
 
 
 def _is_blank_form() -> bool:
-    # Opening the empty form guesses nothing: only attempts with a code or a PIN count.
-    return not request.values.get("code") and not request.values.get("pin")
+    # Opening the form (with the code the QR carries) guesses nothing: only a request with a PIN counts.
+    return not request.values.get("pin")
 
 
 # One budget per address for both views: each of them checks a PIN.
@@ -102,12 +112,16 @@ def public_status(dossier: Dossier, pin: str) -> PublicStatus:
         due_at=dossier.due_at, apology_due_at=dossier.apology_due_at, readiness=READINESS.get(state, ""),
         may_rate=state == DossierState.RETURNED and rating is None and dossier.rating_code_hash is not None,
         rating=rating, has_electronic_result=has_public_result(dossier),
+        steps=tuple(public_steps(((e.action, e.at, e.note) for e in dossier.events), state.value)),
+        state=state.value, unit_name=dossier.unit.name, unit_address=dossier.unit.address,
+        unit_phone=dossier.unit.phone, desk_name=dossier.unit.desk_name(local_now().date()),
     )
 
 
 def _entered() -> tuple[str, str]:
+    """The code and PIN typed (the PIN only from a POST's body; a code may come in the QR's address)."""
     code = (request.values.get("code") or "").strip()[:60]
-    pin = (request.values.get("pin") or "").strip()[:6]
+    pin = (request.form.get("pin") or "").strip()[:6]
     return code, pin
 
 
@@ -124,16 +138,17 @@ def _locked_page(code: str, wait: float):
     return page, status, {"Retry-After": str(math.ceil(wait))}
 
 
-@lookup_bp.get("/tra-cuu")
+@lookup_bp.route("/tra-cuu", methods=["GET", "POST"])
 @lookup_limit
 def lookup():
-    """The form, or (with code and PIN, as the QR link carries them) the dossier's progress.
+    """GET: the form, the code filled in when the QR's address carries it (a PIN in an old receipt's
+    address is not used: it is typed, and sent by POST). POST: the dossier's progress.
 
     A wrong code and a wrong PIN get the same page and the same status (404).
     """
     code, pin = _entered()
-    if not code and not pin:
-        return _page("", "", None)
+    if request.method == "GET" or (not code and not pin):
+        return _page(code, "", None)
     wait = wait_while_locked(code)
     if wait:
         return _locked_page(code, wait)
@@ -149,26 +164,26 @@ def lookup():
 @lookup_limit
 def rate():
     """Record the citizen's rating of a returned dossier, once, given its rating code; answers 303 to the
-    lookup page. Signed-in staff are refused: the rating is the citizen's."""
+    lookup page with the dossier (no redirect: its address would have to carry the PIN). Signed-in staff
+    are refused: the rating is the citizen's."""
     if current_user.is_authenticated:
         return render_template("errors/error.html", status=403, title="Không thể đánh giá thay công dân",
                                message=STAFF_CANNOT_RATE), 403
     code, pin = _entered()
-    back = redirect(url_for("lookup.lookup", code=code, pin=pin), 303)
     wait = wait_while_locked(code)
     if wait:
         return _locked_page(code, wait)
     dossier = find_by_code_and_pin(code, pin)
     if dossier is None:
         count_wrong_try(code)
-        return back  # the lookup page then says it found nothing, as it does for any wrong code or PIN
+        return _page("", "", None, 404)  # as for any wrong code or PIN
     status = public_status(dossier, pin)
     if status.rating is not None:
         flash("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.", "error")
-        return back
+        return _page(code, pin, status, 409)
     if not status.may_rate:
         flash("Chỉ có thể đánh giá sau khi đã nhận kết quả.", "error")
-        return back
+        return _page(code, pin, status, 422)
     rating = request.form.get("rating", "")
     comment = unicodedata.normalize("NFC", visible(request.form.get("comment", ""))).strip()
     if rating not in {r.value for r in Rating}:
@@ -187,6 +202,6 @@ def rate():
         # Two submissions at once: the unique dossier_id lets only the first one in.
         db.session.rollback()
         flash("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ được đánh giá một lần.", "error")
-        return back
+        return _page(code, pin, public_status(dossier, pin), 409)
     flash("Cảm ơn ông/bà đã đánh giá chất lượng phục vụ.", "success")
-    return back
+    return _page(code, pin, public_status(dossier, pin))

@@ -76,8 +76,9 @@ def _dossier_pdf(dossier: Dossier, paper: Paper, template: str, prefix: str, on,
 def receipt(dossier_id: int):
     """The receipt and appointment (Giấy tiếp nhận hồ sơ và hẹn trả kết quả), A5."""
     dossier = get_visible_or_404(Dossier, dossier_id)
-    # The QR code opens the public lookup with the code and PIN filled in (issue 6).
-    lookup_url = url_for("lookup.lookup", code=dossier.code, pin=dossier.lookup_pin, _external=True)
+    # The QR code opens the public lookup with the code filled in (issue 6); the PIN, printed beside it, is
+    # typed by the citizen and sent by POST, so that it is never in an address or a browser's history (issue 15).
+    lookup_url = url_for("lookup.lookup", code=dossier.code, _external=True)
     book, number = register_book_number(dossier.code)
     # A due date counted across days the calendar only estimates is printed "(dự kiến)".
     due_estimated = crosses_estimated_days(calendar_for(dossier.unit), dossier.received_at, dossier.due_at)

@@ -308,9 +308,9 @@ def test_an_electronic_result_is_signed_with_the_units_certificate_and_the_citiz
     assert result.exit_code != 0 and "không có chữ ký số" in result.output
 
     client.post("/logout")
-    lookup = client.get(f"/tra-cuu?code={dossier.code}&pin={dossier.lookup_pin}").get_data(as_text=True)
+    lookup = client.post("/tra-cuu", data={"code": dossier.code, "pin": dossier.lookup_pin}).get_data(as_text=True)
     assert "Tải kết quả điện tử" in lookup
-    download = client.get(f"/tra-cuu/ket-qua?code={dossier.code}&pin={dossier.lookup_pin}")
+    download = client.post("/tra-cuu/ket-qua", data={"code": dossier.code, "pin": dossier.lookup_pin})
     assert download.status_code == 200 and download.data == signed
     assert download.headers["Content-Disposition"].startswith("attachment")
     wrong = f"{(int(dossier.lookup_pin) + 1) % 10**6:06d}"

@@ -43,8 +43,13 @@ def make_dossier(world):
     return make
 
 
-def lookup_url(dossier, pin=None, code=None) -> str:
-    return f"/tra-cuu?code={code or dossier.code}&pin={pin or dossier.lookup_pin}"
+def lookup_form(dossier, pin=None, code=None) -> dict:
+    """What the citizen types: sent by POST, never in the address (issue 15)."""
+    return {"code": code or dossier.code, "pin": pin or dossier.lookup_pin}
+
+
+def look_up(client, dossier, pin=None, code=None, **kwargs):
+    return client.post("/tra-cuu", data=lookup_form(dossier, pin, code), **kwargs)
 
 
 def rate(client, dossier, rating="satisfied", comment="", rating_code=None):
@@ -69,7 +74,7 @@ def test_a_new_dossier_gets_a_six_digit_pin(make_dossier):
 
 def test_the_qr_link_shows_the_state_and_due_date_and_nothing_personal(client, make_dossier):
     dossier = make_dossier()
-    response = client.get(lookup_url(dossier))
+    response = look_up(client, dossier)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Đăng ký khai sinh" in page
@@ -84,13 +89,13 @@ def test_the_qr_link_shows_the_state_and_due_date_and_nothing_personal(client, m
     (DossierState.RETURNED, "Đã trả kết quả"),
 ])
 def test_the_page_says_whether_the_result_is_ready(client, make_dossier, state, readiness):
-    assert readiness in client.get(lookup_url(make_dossier(state=state))).get_data(as_text=True)
+    assert readiness in look_up(client, make_dossier(state=state)).get_data(as_text=True)
 
 
 def test_a_wrong_code_and_a_wrong_pin_get_the_same_answer(client, make_dossier):
     dossier = make_dossier()
-    wrong_pin = client.get(lookup_url(dossier, pin=other_pin(dossier.lookup_pin)))
-    wrong_code = client.get(lookup_url(dossier, code=dossier.code + "9"))
+    wrong_pin = look_up(client, dossier, pin=other_pin(dossier.lookup_pin))
+    wrong_code = look_up(client, dossier, code=dossier.code + "9")
     assert wrong_pin.status_code == wrong_code.status_code == 404
     assert without_csrf_token(wrong_pin.get_data(as_text=True)) == without_csrf_token(wrong_code.get_data(as_text=True))
     assert "Đăng ký khai sinh" not in wrong_pin.get_data(as_text=True)
@@ -102,26 +107,27 @@ def test_a_dossier_of_another_ward_is_never_shown_without_its_pin(client, world,
         if who is not None:
             login_as(who)
         for pin in ("", other_pin(dossier.lookup_pin), "1" * 7):
-            response = client.get(f"/tra-cuu?code={dossier.code}&pin={pin}")
+            response = client.post("/tra-cuu", data={"code": dossier.code, "pin": pin})
             assert response.status_code == 404
             assert "Đăng ký khai sinh" not in response.get_data(as_text=True)
 
 
 def test_a_returned_dossier_is_rated_once_only(client, make_dossier):
     dossier = make_dossier(state=DossierState.RETURNED)
-    assert "Đánh giá chất lượng phục vụ" in client.get(lookup_url(dossier)).get_data(as_text=True)
+    assert "Đánh giá chất lượng phục vụ" in look_up(client, dossier).get_data(as_text=True)
     first = rate(client, dossier, "acceptable")
-    assert first.status_code == 303
-    assert "Cảm ơn" in client.get(first.headers["Location"]).get_data(as_text=True)
+    assert first.status_code == 200  # the page itself, not a redirect whose address would carry the PIN
+    assert "Cảm ơn" in first.get_data(as_text=True) and "Chấp nhận được" in first.get_data(as_text=True)
+    assert "Location" not in first.headers
     second = rate(client, dossier, "dissatisfied")
-    assert "chỉ được đánh giá một lần" in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert second.status_code == 409 and "chỉ được đánh giá một lần" in second.get_data(as_text=True)
     ratings = db.session.scalars(select(DossierRating)).all()
     assert [(r.dossier_id, r.rating) for r in ratings] == [(dossier.id, "acceptable")]
 
 
 def test_a_dossier_not_yet_returned_cannot_be_rated(client, make_dossier):
     dossier = make_dossier(state=DossierState.FINISHED)
-    assert "Đánh giá chất lượng phục vụ" not in client.get(lookup_url(dossier)).get_data(as_text=True)
+    assert "Đánh giá chất lượng phục vụ" not in look_up(client, dossier).get_data(as_text=True)
     rate(client, dossier)
     assert db.session.scalar(select(DossierRating)) is None
 
@@ -139,7 +145,7 @@ def test_the_comment_is_stored_nfc_as_typed_and_escaped_on_the_page(client, make
     rate(client, dossier, comment=typed)
     stored = db.session.scalar(select(DossierRating))
     assert stored.comment == unicodedata.normalize("NFC", typed)
-    page = client.get(lookup_url(dossier)).get_data(as_text=True)
+    page = look_up(client, dossier).get_data(as_text=True)
     assert "&lt;b&gt;rất tốt&lt;/b&gt;" in page and "<b>rất tốt</b>" not in page
 
 
@@ -160,7 +166,7 @@ def test_a_rating_counts_in_the_satisfaction_figures(client, world, make_dossier
         "rated": 0, "satisfied": 0, "acceptable": 0, "dissatisfied": 0, "satisfaction_rate": None}
 
 
-def test_the_receipt_qr_code_opens_the_lookup_with_code_and_pin(client, world, login_as, make_dossier, monkeypatch):
+def test_the_receipt_qr_code_opens_the_lookup_with_the_code_only(client, world, login_as, make_dossier, monkeypatch):
     encoded = []
     monkeypatch.setattr("app.reports.views.qr_svg", lambda data: encoded.append(data) or "<svg></svg>")
     dossier = make_dossier()
@@ -168,7 +174,11 @@ def test_the_receipt_qr_code_opens_the_lookup_with_code_and_pin(client, world, l
     assert client.get(f"/dossiers/{dossier.id}/receipt.pdf").status_code == 200
     # Absolute, on whatever host serves the app (the browser tests' live server sets one).
     [url] = encoded
-    assert re.fullmatch(r"https?://[^/]+" + re.escape(lookup_url(dossier)), url)
+    assert re.fullmatch(r"https?://[^/]+/tra-cuu\?code=" + re.escape(dossier.code), url)
+    assert dossier.lookup_pin not in url
+    client.post("/logout")
+    page = client.get(f"/tra-cuu?code={dossier.code}").get_data(as_text=True)
+    assert f'value="{dossier.code}"' in page and 'method="post"' in page
 
 
 class ThrottledConfig(TestConfig):
@@ -184,7 +194,8 @@ def test_repeated_lookups_are_throttled(app, make_dossier, monkeypatch):
     with throttled.app_context():
         client = throttled.test_client()
         assert client.get("/tra-cuu").status_code == 200  # the empty form is not an attempt
-        answers = [client.get(lookup_url(dossier, pin=other_pin(dossier.lookup_pin))).status_code
+        assert client.get(f"/tra-cuu?code={dossier.code}").status_code == 200  # nor the QR's address
+        answers = [look_up(client, dossier, pin=other_pin(dossier.lookup_pin)).status_code
                    for _ in range(4)]
     assert answers == [404, 404, 404, 429]
 
@@ -205,7 +216,7 @@ def test_the_rating_code_is_shown_once_at_the_return_and_only_its_hash_is_kept(c
     assert shown not in client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)  # once only
     client.post("/logout")
     dossier.given_rating_code = shown.lower().replace("-", " ")  # as a citizen might type it
-    assert rate(client, dossier).status_code == 303
+    assert rate(client, dossier).status_code == 200
     assert db.session.scalar(select(DossierRating.rating)) == "satisfied"
 
 
@@ -232,7 +243,7 @@ def test_a_dossier_returned_without_a_rating_code_offers_no_rating(client, make_
     dossier = make_dossier(state=DossierState.RETURNED)
     dossier.rating_code_hash = None  # returned before rating codes existed
     db.session.commit()
-    assert "Đánh giá chất lượng phục vụ" not in client.get(lookup_url(dossier)).get_data(as_text=True)
+    assert "Đánh giá chất lượng phục vụ" not in look_up(client, dossier).get_data(as_text=True)
 
 
 # The PIN cannot be guessed from many addresses (issue 12) ---------------------------------------------
@@ -253,23 +264,23 @@ def new_site(app, monkeypatch):
     return lambda config: create_app(config).test_client()
 
 
-def from_address(client, url, address, **headers):
-    return client.get(url, environ_base={"REMOTE_ADDR": address}, headers=headers)
+def from_address(client, form, address, **headers):
+    return client.post("/tra-cuu", data=form, environ_base={"REMOTE_ADDR": address}, headers=headers)
 
 
 def test_ten_wrong_pins_from_ten_addresses_lock_the_codes_lookup_even_for_the_right_pin(make_dossier, new_site):
     dossier, other = make_dossier(), make_dossier()
     client = new_site(CodeBudgetConfig)
-    wrong = lookup_url(dossier, pin=other_pin(dossier.lookup_pin))
+    wrong = lookup_form(dossier, pin=other_pin(dossier.lookup_pin))
     assert [from_address(client, wrong, f"198.51.100.{n}").status_code for n in range(10)] == [404] * 10
-    locked = from_address(client, lookup_url(dossier), "203.0.113.5")
+    locked = from_address(client, lookup_form(dossier), "203.0.113.5")
     page = locked.get_data(as_text=True)
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 3600
     assert "tạm khóa tra cứu" in page and "kể cả mã đúng" in page and "Đăng ký khai sinh" not in page
     rated = client.post("/tra-cuu/danh-gia", data={"code": dossier.code, "pin": dossier.lookup_pin,
                                                    "rating": "satisfied"}, environ_base={"REMOTE_ADDR": "203.0.113.5"})
     assert rated.status_code == 429
-    assert from_address(client, lookup_url(other), "203.0.113.5").status_code == 200  # other codes stay open
+    assert from_address(client, lookup_form(other), "203.0.113.5").status_code == 200  # other codes stay open
 
 
 def test_a_code_no_dossier_has_is_locked_alike_so_the_lock_tells_nothing(make_dossier, new_site):
@@ -277,14 +288,14 @@ def test_a_code_no_dossier_has_is_locked_alike_so_the_lock_tells_nothing(make_do
     client = new_site(CodeBudgetConfig)
     for code in (dossier.code, dossier.code + "9"):
         for n in range(10):
-            from_address(client, f"/tra-cuu?code={code}&pin=000000", f"198.51.100.{n}")
-        locked = from_address(client, f"/tra-cuu?code={code}&pin=000000", "203.0.113.5")
+            from_address(client, {"code": code, "pin": "000000"}, f"198.51.100.{n}")
+        locked = from_address(client, {"code": code, "pin": "000000"}, "203.0.113.5")
         assert locked.status_code == 429 and "tạm khóa tra cứu" in locked.get_data(as_text=True)
 
 
 def test_x_forwarded_for_is_believed_only_from_the_trusted_proxy(make_dossier, new_site):
     client = new_site(BehindProxyConfig)
-    url = "/tra-cuu?code=khong-co&pin=000000"
+    url = {"code": "khong-co", "pin": "000000"}
     # Straight to gunicorn: a made-up X-Forwarded-For on each try does not buy a new budget.
     direct = [from_address(client, url, "198.51.100.66", **{"X-Forwarded-For": f"203.0.113.{n}"}).status_code
               for n in range(3)]
@@ -301,3 +312,35 @@ def test_a_trusted_proxies_setting_that_is_not_addresses_is_refused_at_start():
 
     with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
         create_app(Miswritten)
+
+
+# A page a citizen understands, the PIN kept out of addresses (issue 15) ----------------------------------
+
+def test_an_old_receipts_address_with_the_pin_opens_the_form_without_looking_up(client, make_dossier):
+    dossier = make_dossier()
+    response = client.get(f"/tra-cuu?code={dossier.code}&pin={dossier.lookup_pin}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Đăng ký khai sinh" not in page
+    assert dossier.lookup_pin not in page  # not echoed: the citizen types it, it goes by POST
+
+
+def test_the_lookup_shows_the_steps_with_dates_what_to_bring_and_where_to_go(client, world, login_as, make_dossier):
+    world.ward_a.address, world.ward_a.phone = "Số 5 phố Ánh Dương, Quận Thử", "024 3825 6789"
+    dossier = make_dossier()
+    db.session.commit()
+    login_as(world.user("clerk", "a"))
+    client.post(f"/dossiers/{dossier.id}/act", data={"action": "hand_over", "version": dossier.version})
+    db.session.refresh(dossier)
+    client.post(f"/dossiers/{dossier.id}/act", data={"action": "request_supplement", "version": dossier.version,
+                                                     "reason": "Bản chính Giấy chứng sinh"})
+    client.post("/logout")
+    page = look_up(client, dossier).get_data(as_text=True)
+    steps = page.split('<ol class="public-steps">')[1].split("</ol>")[0]
+    assert [label for label in re.findall(r"<strong>([^<]+)</strong>", steps)] == [
+        "Đã tiếp nhận hồ sơ", "Đang giải quyết (đã chuyển bộ phận chuyên môn)", "Chờ ông/bà bổ sung hồ sơ"]
+    assert "16/11/2026, 10:00" in steps  # each step with its date
+    assert "Giấy tờ cần bổ sung: Bản chính Giấy chứng sinh" in steps and 'class="citizens-turn"' in steps
+    assert "Số 5 phố Ánh Dương, Quận Thử" in page and 'href="tel:02438256789"' in page
+    assert world.ward_a.name in page
+    for personal in (NAME, ID_NUMBER, PHONE, ADDRESS, EMAIL, "Nguyễn Thị Một Cửa"):
+        assert personal not in page

@@ -161,8 +161,10 @@ ROUTES = {
     # Public: the citizen's lookup by code and PIN (issue 6); anyone, signed in or not, the same answer.
     "lookup.lookup": Route("GET", lambda o: f"/tra-cuu?code={o['dossier'].code}&pin={o['dossier'].lookup_pin}",
                            ALL_ROLES, scoped=False),
-    # Only the citizen rates (issue 12): signed-in staff are refused, whatever their role.
-    "lookup.rate": Route("POST", lambda o: "/tra-cuu/danh-gia", frozenset(), success=303, scoped=False,
+    # Only the citizen rates (issue 12): signed-in staff are refused, whatever their role. The citizen
+    # gets the lookup page back (no redirect: its address would carry the PIN), here saying that a dossier
+    # not yet returned cannot be rated (422).
+    "lookup.rate": Route("POST", lambda o: "/tra-cuu/danh-gia", frozenset(), success=422, scoped=False,
                          data=lambda o: {"code": o["dossier"].code, "pin": o["dossier"].lookup_pin,
                                          "rating": "satisfied"}),
     # The citizen's signed result, with the receipt's code and PIN: the same for anyone.
