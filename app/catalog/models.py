@@ -4,6 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint, or_
+from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -186,6 +187,10 @@ class Offering(db.Model):
     # None: the SUPPLEMENT_RULE setting applies.
     supplement_rule: Mapped[SupplementRule | None] = mapped_column(String(20))
     active_from: Mapped[date]
+    # The unit's desk also receives this procedure for the other units of the province (Decree 118/2025,
+    # receiving regardless of administrative boundary). On a higher unit it publishes the province's
+    # list once for all the wards below it.
+    accepts_for_others: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     unit: Mapped[Unit] = relationship()
     procedure: Mapped[Procedure] = relationship(lazy="joined")

@@ -54,13 +54,13 @@ def _pdf_response(template: str, filename: str, failure: str, saved_note: str, *
 
 
 def _dossier_pdf(dossier: Dossier, paper: Paper, template: str, prefix: str, on, *, by_committee: bool = False,
-                 **context):
+                 issuer: Unit | None = None, **context):
     """A dossier's paper dated `on`: its form (by the day of receipt), title, header and the desk's name (by `on`).
 
     The desk issues its slips under its own name below the committee's; the committee issues the apology
     and the notice of stopping (Decree 30/2020/NĐ-CP: a paper names the body that issues it).
     """
-    unit, new_forms = dossier.unit, dossier.has_new_forms
+    unit, new_forms = issuer or dossier.unit, dossier.has_new_forms
     letterhead = unit.committee_letterhead if by_committee else unit.desk_letterhead(on.date())
     title = paper_title(paper, new_forms)
     return _pdf_response(
@@ -81,9 +81,12 @@ def receipt(dossier_id: int):
     book, number = register_book_number(dossier.code)
     # A due date counted across days the calendar only estimates is printed "(dự kiến)".
     due_estimated = crosses_estimated_days(calendar_for(dossier.unit), dossier.received_at, dossier.due_at)
+    # Received for another unit (Decree 118/2025): the receiving desk issues it; it names the resolving
+    # unit and the desk where the citizen collects the result, at the appointment that includes the hand-over.
     return _dossier_pdf(dossier, Paper.RECEIPT, "reports/receipt.html", "tiep-nhan", dossier.received_at,
-                        qr_code=Markup(qr_svg(lookup_url)), register_book=book, register_number=number,
-                        due_estimated=due_estimated)
+                        issuer=dossier.desk_unit, qr_code=Markup(qr_svg(lookup_url)), register_book=book,
+                        register_number=number, due_estimated=due_estimated,
+                        return_desk=dossier.return_unit.desk_name(dossier.received_at.date()))
 
 
 def _step_events(dossier: Dossier) -> list[StepEvent]:

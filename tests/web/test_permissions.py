@@ -68,6 +68,7 @@ ROUTES = {
     "dossiers.intake_procedure": Route("GET", lambda o: f"/dossiers/new/procedure?offering_id={o['offering'].id}", DESK_ROLES),
     "dossiers.intake_due": Route("GET", lambda o: f"/dossiers/new/due?offering_id={o['offering'].id}&received_at=25/11/2026+09:00", DESK_ROLES),
     "dossiers.intake_offerings": Route("GET", lambda o: "/dossiers/new/offerings?procedure_filter=thu", DESK_ROLES, scoped=False),
+    "dossiers.intake_units": Route("GET", lambda o: "/dossiers/new/units?unit_filter=binh", DESK_ROLES, scoped=False),
     "dossiers.search": Route("GET", lambda o: "/dossiers/?q=nguyen", ALL_ROLES, scoped=False),
     "dossiers.detail": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}", ALL_ROLES),
     "dossiers.act": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/act", DESK_ROLES, success=303,
@@ -227,6 +228,49 @@ def test_each_role_gets_what_it_may_and_nothing_of_another_ward(client, world, l
                            data=route.data(objects) if route.data else None)
     assert response.status_code == _expected(route, user, target_ward), (
         f"{username} {route.method} {route.url(objects)}")
+
+
+# Routes whose URL names the dossier itself (not its unit): the desk that received it for another unit
+# reads them too (Decree 118/2025), but acts only on its own part (test_receive_anywhere.py).
+DOSSIER_ENDPOINTS = {"dossiers.detail", "dossiers.act", "reports.receipt", "reports.supplement", "reports.refusal",
+                     "reports.apology", "reports.stopping", "reports.control"}
+
+
+def _received_for_another(world) -> dict:
+    """Ward B's objects, its dossier received at ward A's desk (A receives for B)."""
+    objects = _objects_of(world, world.ward_b)
+    intake = Intake(offering=objects["offering"], applicant=Applicant("Phạm Thị Nhận Hộ", "001099067890"),
+                    channel="direct", online_kind=None, received_at=datetime(2026, 11, 23, 9, 30),
+                    receiving_unit=world.ward_a, result_at_receiving=True)
+    calendar = build_calendar(OfficeHours())
+    objects["dossier"] = register_dossier(intake, calendar, None, "pause", datetime(2026, 11, 23, 9, 30),
+                                          receiving_calendar=calendar)
+    db.session.commit()
+    return objects
+
+
+def _expected_for_cross(endpoint: str, route: Route, side: str) -> int:
+    if Role.CLERK not in route.roles:
+        return 403
+    if side == "resolving" or not route.scoped:
+        return route.success
+    if side == "receiving" and endpoint in DOSSIER_ENDPOINTS:
+        return 403 if endpoint == "dossiers.act" else route.success  # reads, never resolves
+    return 404
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+@pytest.mark.parametrize("side", ["receiving", "resolving", "third"])
+def test_the_receiving_resolving_and_a_third_wards_clerk_on_every_route(client, world, login_as, endpoint, side):
+    from conftest import make_unit, make_user
+    from app.units.models import UnitKind
+    ward_c = make_unit("000.00.03.H99", "Phường Thứ Ba", UnitKind.WARD, world.city)
+    clerk_c = make_user("clerk.c", Role.CLERK, ward_c)
+    route = ROUTES[endpoint]
+    objects = _received_for_another(world)
+    login_as({"receiving": world.user("clerk", "a"), "resolving": world.user("clerk", "b"), "third": clerk_c}[side])
+    response = client.open(route.url(objects), method=route.method, data=route.data(objects) if route.data else None)
+    assert response.status_code == _expected_for_cross(endpoint, route, side), f"{side} {route.url(objects)}"
 
 
 def test_a_clerk_never_sees_another_wards_offerings_in_lists(client, world, login_as):
