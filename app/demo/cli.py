@@ -34,6 +34,9 @@ DEMO_WARDS = [
 SHORTENING_STEP = {"000.06.01.H26": 1, "000.01.01.H26": 2, "000.16.01.H26": 4}
 
 
+CROSS_WARD_FIELDS = ("Hộ tịch", "Chứng thực")
+
+
 def demo_users() -> list[tuple[str, str, Role, str]]:
     users = [
         ("admin", "Quản trị hệ thống", Role.ADMIN, DEMO_CITY[0]),
@@ -93,7 +96,9 @@ def load_demo(today: date) -> bool:
             value, unit = procedure.statutory_value, procedure.statutory_unit
             if index % step == 0:
                 value, unit = _shortened(value, unit)
+            # Civil status and certification: received at any ward's centre of the province (Decree 118/2025).
             offering = Offering(unit=ward, procedure=procedure, active_from=active_from,
+                                accepts_for_others=procedure.field in CROSS_WARD_FIELDS,
                                 at_desk=index != len(procedures) - 1,
                                 online_kind=OnlineKind.END_TO_END if index % 3 == 0 else OnlineKind.PARTIAL)
             offering.set_committed_time(value, unit)

@@ -148,7 +148,8 @@ class Dossier(db.Model):
 
     @property
     def is_received_for_another(self) -> bool:
-        return self.receiving_unit_id is not None
+        # The relationship as well: a dossier not flushed yet (the demo's batches) has no id there.
+        return self.receiving_unit_id is not None or self.receiving_unit is not None
 
     @property
     def desk_unit(self) -> Unit:

@@ -161,7 +161,7 @@ def acting_unit_id(dossier: Dossier, action: str) -> int:
 
 
 def handover_step_available(dossier: Dossier, step: HandoverStep) -> bool:
-    if dossier.receiving_unit_id is None or dossier.state in (DossierState.WITHDRAWN, DossierState.STOPPED):
+    if not dossier.is_received_for_another or dossier.state in (DossierState.WITHDRAWN, DossierState.STOPPED):
         return False
     has_result = dossier.state in (DossierState.FINISHED, DossierState.RETURNED)
     return next_handover_step(dossier.handover_progress(), has_result) is step

@@ -254,3 +254,29 @@ def test_an_unlisted_offering_of_another_ward_is_refused_at_intake(client, world
     response = client.post("/dossiers/new", data=intake_form(_offering_of_b(cross), resolving_unit_id=str(world.ward_b.id)))
     assert response.status_code == 404
     assert db.session.query(Dossier).count() == 1
+
+
+def test_report_06_counts_it_at_the_resolving_unit_and_the_desk_has_its_own_figures(client, world, cross, login_as):
+    from app.stats.figures import report_06
+    from app.stats.handover_figures import handover_figures, late_handovers
+    period = (date(2026, 11, 1), date(2026, 11, 30))
+    assert report_06(world.ward_b, *period).total.new == 1
+    assert report_06(world.ward_a, *period).total.new == 0
+    record_handover_step(cross, HandoverStep.SENT, world.user("clerk", "a"), datetime(2026, 11, 23, 15, 0), "",
+                         cross.version, CALENDAR)
+    db.session.commit()
+    at_a, at_b = handover_figures(world.ward_a, *period), handover_figures(world.ward_b, *period)
+    assert (at_a.received_for_others, at_a.sent, at_a.sent_on_time, at_a.received_from_others) == (1, 1, 1, 0)
+    assert (at_b.received_for_others, at_b.received_from_others, at_b.taken_on_time) == (0, 1, 0)
+    # The city holds both desks: nothing crosses its boundary.
+    assert not handover_figures(world.city, *period).any
+    # Not acknowledged by B by the leg's end (24/11 09:00): late, for A, B, the city; not for C.
+    now = datetime(2026, 11, 25, 9, 0)
+    for unit in (world.ward_a, world.ward_b, world.city):
+        assert late_handovers(unit, now)[1] == 1
+    ward_c = db.session.query(type(world.ward_a)).filter_by(code="000.00.03.H99").one()
+    assert late_handovers(ward_c, now)[1] == 0
+    assert late_handovers(world.ward_a, datetime(2026, 11, 24, 8, 0))[1] == 0
+    login_as(world.user("clerk", "b"))
+    page = client.get(f"/units/{world.ward_b.id}/figures?period=month&year=2026&number=11").get_data(as_text=True)
+    assert "Hồ sơ tiếp nhận cho đơn vị khác" in page and cross.code in page
