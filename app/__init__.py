@@ -1,15 +1,13 @@
 """Application factory: settings, extensions, blueprints, CLI commands, template helpers, error pages."""
 import errno
-from contextlib import suppress
 
 from flask import Flask, render_template, request
 from jinja2 import StrictUndefined
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.exc import SQLAlchemyError
 
+from app import db_limits
 from app.bounds import OutOfBounds, RecordIdConverter, has_nul
 from app.extensions import csrf, db, limiter, login_manager, migrate
-from app.htmx import is_fragment_request
 from config import CONFIGS, INSTANCE_DIR
 
 
@@ -53,19 +51,24 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app import backup, htmx, jinja_filters, security
     from app.audit import recording as audit_recording
     from app.audit import views as audit_views
+    from app.auth import permissions
     from app.auth import views as auth_views
     from app.catalog import cli as catalog_cli
     from app.catalog import views as catalog_views
     from app.demo import cli as demo_cli
+    from app.digitisation import cli as digitisation_cli
+    from app.digitisation import views as digitisation_views
     from app.dossiers import cli as dossiers_cli
     from app.dossiers import views as dossier_views
     from app.home import views as home_views
     from app.lookup.views import lookup_bp
     from app.reports.job_views import papers_bp
     from app.reports.quarterly_views import quarterly_bp
+    from app.reports.report_views import report_bp
     from app.reports.views import reports_bp
     from app.stats import cli as stats_cli
     from app.stats import index_cli, index_views
+    from app.stats import rollup_cli
     from app.stats.views import stats_bp
     from app.units import cli as units_cli
     from app.units import views as units_views
@@ -79,10 +82,12 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         catalog_views.bp,
         worktime_views.bp,
         dossier_views.bp,
+        digitisation_views.bp,
         stats_bp,
         index_views.index_bp,
         reports_bp,
         quarterly_bp,
+        report_bp,
         papers_bp,
         lookup_bp,
         audit_views.bp,
@@ -92,13 +97,17 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     limiter.init_app(app)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
                           auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli,
-                          index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli):
+                          index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli,
+                          digitisation_cli.results_cli, rollup_cli.figures_cli):
         app.cli.add_command(command_group)
 
     jinja_filters.register(app)
     htmx.register(app)
     security.register(app)
+    permissions.register(app)
     audit_recording.register(app)
+    from app.stats import rollups
+    rollups.register()  # the figures' roll-ups follow every write of a dossier (same transaction)
     _register_error_pages(app)
     return app
 
@@ -157,32 +166,4 @@ def _register_error_pages(app: Flask) -> None:
         if has_nul(request.path, *request.args.keys(), *request.args.values()):
             return render_template("errors/error.html", status=400, title="Giá trị không hợp lệ",
                                    message="Địa chỉ có ký tự không hợp lệ (NUL)."), 400
-    _register_database_unavailable(app)
-
-
-def _register_database_unavailable(app: Flask) -> None:
-    """PostgreSQL restarting, unreachable or out of connections: a 503 page in Vietnamese, never a
-    traceback. The pool's pre-ping brings the app back by itself once the database answers."""
-    title = "Hệ thống tạm gián đoạn"
-    message = ("Không kết nối được cơ sở dữ liệu. Thao tác vừa rồi có thể chưa được lưu: vui lòng thử lại "
-               "sau ít phút và kiểm tra lại. Nếu lỗi kéo dài, hãy báo bộ phận kỹ thuật.")
-
-    def handle(error):
-        app.logger.error("Cơ sở dữ liệu không dùng được (%s %s): %s", request.method, request.path,
-                         str(error).splitlines()[0])
-        with suppress(SQLAlchemyError):
-            db.session.rollback()
-        # The page must not reach for the database again (the signed-in user would be reloaded
-        # from it, or refreshed after the rollback): it is drawn as for a visitor.
-        login_manager._update_request_context_with_user()
-        context = {"status": 503, "title": title, "message": message}
-        headers = {"Retry-After": "30"}
-        if is_fragment_request():
-            # Into the page's alert area whatever the request targeted (base.html lets htmx swap 503).
-            headers |= {"HX-Retarget": "#htmx-alert", "HX-Reswap": "innerHTML", "HX-Push-Url": "false"}
-            return render_template("errors/_alert.html", **context), 503, headers
-        return render_template("errors/error.html", **context), 503, headers
-
-    # Not every DBAPIError: a broken constraint or a wrong query is a bug, for the 500 page and its log.
-    for error_class in (OperationalError, InterfaceError, PoolTimeoutError):
-        app.register_error_handler(error_class, handle)
+    db_limits.register(app)

@@ -10,11 +10,13 @@ from urllib.parse import unquote
 from flask import Flask, Response, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.http import parse_options_header
 
 from app.audit.models import DETAIL_LENGTH, IP_LENGTH, TARGET_LENGTH, USERNAME_LENGTH, AuditEntry, AuditKind
 from app.auth.models import Role, User
+from app.db_limits import unavailable_response
 from app.dossiers.lifecycle import DossierState
 from app.dossiers.models import Dossier, DossierEvent
 from app.extensions import db
@@ -202,10 +204,12 @@ def _download_unit_id(session: Session, view_args: dict) -> tuple[int | None, st
 
 
 def _record_download(response: Response) -> Response:
-    """One entry per file handed to a signed-in user (CSV, XLSX, PDF, evidence).
+    """One entry per file handed to a signed-in user (CSV, XLSX, PDF, evidence), committed before the file
+    goes out: a download whose entry cannot be written is not delivered (the user gets the 503 page).
 
-    Written in its own short transaction after the view has finished: a download changes nothing, so
-    there is no transaction of the view to join, and a failure to log must not cost the user the file.
+    Runs after the view has built its answer and before gunicorn sends a byte of it. The entry is written
+    in its own short transaction: a download changes nothing, so there is no transaction of the view to
+    join, and the view's session may hold a failed transaction of its own.
     """
     disposition = response.headers.get("Content-Disposition")
     if response.status_code != 200 or not disposition or request.endpoint in (None, "static"):
@@ -222,8 +226,12 @@ def _record_download(response: Response) -> Response:
             session.add(new_entry(AuditKind.EXPORT, user=current_user._get_current_object(), unit_id=unit_id,
                                   target=download_name(disposition), detail=detail))
             session.commit()
-    except Exception:
-        log.exception("Không ghi được nhật ký tải tệp %s", request.path)
+    except SQLAlchemyError as error:
+        # Whatever the database did (unreachable, timed out, refused the row): no entry, no file.
+        reason = (str(error).splitlines() or [type(error).__name__])[0]
+        log.error("Không ghi được nhật ký tải tệp %s, tệp không được gửi: %s", request.path, reason)
+        response.close()  # a file opened by send_file
+        return unavailable_response()
     return response
 
 

@@ -37,19 +37,29 @@ SHORTENING_STEP = {"000.06.01.H26": 1, "000.01.01.H26": 2, "000.16.01.H26": 4}
 CROSS_WARD_FIELDS = ("Hộ tịch", "Chứng thực")
 
 
+def demo_fee(text: str) -> Decimal:
+    """The demo catalog's fee text ("8.000 đồng/bản", "Miễn phí") in đồng: our own notation, not the portal's."""
+    amount = text.split(" đồng")[0].replace(".", "")
+    return Decimal(amount) if amount.isdigit() else Decimal(0)
+
+
+DEMO_SPECIALIST_OFFICE = "Công chức Tư pháp - Hộ tịch"
+
+
 def demo_users() -> list[tuple[str, str, Role, str]]:
     users = [
         ("admin", "Quản trị hệ thống", Role.ADMIN, DEMO_CITY[0]),
         ("canbo.thanhpho", "Lê Minh Tuấn", Role.OFFICER, DEMO_CITY[0]),
     ]
     people = {
-        "000.06.01.H26": ("hadong", "Nguyễn Thị Hương", "Trần Văn Đức"),
-        "000.01.01.H26": ("hoankiem", "Phạm Thu Trang", "Đỗ Quang Vinh"),
-        "000.16.01.H26": ("socson", "Hoàng Thị Lan", "Bùi Đức Thắng"),
+        "000.06.01.H26": ("hadong", "Nguyễn Thị Hương", "Trần Văn Đức", "Vũ Thị Mai"),
+        "000.01.01.H26": ("hoankiem", "Phạm Thu Trang", "Đỗ Quang Vinh", "Ngô Văn Hải"),
+        "000.16.01.H26": ("socson", "Hoàng Thị Lan", "Bùi Đức Thắng", "Đặng Thị Thu"),
     }
-    for code, (slug, clerk, chair) in people.items():
+    for code, (slug, clerk, chair, specialist) in people.items():
         users.append((f"motcua.{slug}", clerk, Role.CLERK, code))
         users.append((f"chutich.{slug}", chair, Role.CHAIR, code))
+        users.append((f"tuphap.{slug}", specialist, Role.SPECIALIST, code))
     return users
 
 
@@ -77,9 +87,10 @@ def load_demo(today: date) -> bool:
                                   is_demo=True, updated_at=local_now())
             procedure.channels = [
                 ProcedureChannel(channel=channel, time_value=Decimal(value), time_unit=unit,
-                                 time_text=f"{value} (dữ liệu mẫu)", fee_text=fee)
+                                 time_text=f"{value} (dữ liệu mẫu)", fee_text=fee, fee_amount=demo_fee(fee))
                 for channel in (ChannelKind.DIRECT, ChannelKind.ONLINE, ChannelKind.POST)
             ]
+            procedure.fee_amount = demo_fee(fee)
             procedure.documents = [
                 RequiredDocument(position=index, name=doc, originals=originals, copies=copies)
                 for index, (doc, originals, copies) in enumerate(documents, start=1)
@@ -106,7 +117,8 @@ def load_demo(today: date) -> bool:
 
     units_by_code = {unit.code: unit for unit in [city, *wards]}
     for username, full_name, role, unit_code in demo_users():
-        user = User(username=username, full_name=full_name, role=role, unit=units_by_code[unit_code])
+        user = User(username=username, full_name=full_name, role=role, unit=units_by_code[unit_code],
+                    office=DEMO_SPECIALIST_OFFICE if role == Role.SPECIALIST else "")
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
     db.session.commit()

@@ -21,10 +21,10 @@ from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.dossiers.handover import HandoverStep
 from app.dossiers.lifecycle import Action, DossierState
-from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome
+from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome, PaymentMethod
 from app.dossiers.ontime import Resolution
-from app.dossiers.operations import (ActionInput, Applicant, Intake, ReceivedDocument, apply_action, record_handover_step,
-                                     preview_due_at, register_dossier)
+from app.dossiers.operations import (ActionInput, Applicant, Intake, PaymentInput, ReceivedDocument, apply_action,
+                                     preview_due_at, record_handover_step, record_payment, register_dossier)
 from app.extensions import db
 from app.lookup.models import DossierRating, Rating
 from app.lookup.rating_codes import issue_rating_code, rating_code_matches
@@ -213,6 +213,7 @@ class _Desk:
     calendar: WorkingCalendar
     clerk: User
     chair: User | None
+    specialist: User | None  # the ward's civil servant for justice and civil status (tư pháp–hộ tịch)
     profile: WardProfile
     offerings: list[Offering]
     weights: list[float]
@@ -326,6 +327,7 @@ def _desk(ward: Unit) -> _Desk | None:
     parent = f", {ward.parent.name}" if ward.parent else ""
     return _Desk(
         unit=ward, calendar=calendar_for(ward), clerk=clerk, chair=_person(ward, Role.CHAIR),
+        specialist=_person(ward, Role.SPECIALIST),
         profile=WARD_PROFILES.get(ward.code, DEFAULT_PROFILE), offerings=latest,
         weights=[PROCEDURE_WEIGHTS.get(o.procedure.code, 1.0) for o in latest], documents=documents,
         fields={o.id: o.procedure.field for o in latest}, address_tail=f", {ward.name}{parent}",
@@ -445,6 +447,9 @@ class _Life:
     def __init__(self, rng: random.Random, cutoff: datetime, today: date):
         self.rng, self.cutoff, self.today = rng, cutoff, today
         self.rated = 0
+        # Payments draw from their own generator, so that adding them left the rest of the demo as it was.
+        self.payments = random.Random(f"payments-{today.isoformat()}")
+        self.receipts = 0
 
     def choose_offering(self, desk: _Desk, received_at: datetime) -> Offering:
         """The procedure of the next dossier: the desk's usual mix, except that in the last days, while a desk
@@ -486,6 +491,7 @@ class _Life:
         if receiving is not None and not self._hand_over_there():
             return  # still on its way to the resolving ward
         self.field = desk.fields[offering.id]
+        self._pay()
         hold = self._showcase(desk, dossier)
         if _hours_allowed(dossier) <= 4 and not hold:
             self._settle_at_desk()
@@ -513,6 +519,32 @@ class _Life:
                 desk.showcase[name] += 1
                 return name
         return ""
+
+    def _pay(self) -> None:
+        """The fee, when the procedure has one: an online dossier is mostly paid through the portal when it is
+        submitted (some by transfer, a few not yet), one at the desk in cash there and then (some by transfer
+        the same day), one by post by transfer; about 3% stay unpaid for a while (the desk's list shows them)."""
+        rng, dossier = self.payments, self.dossier
+        if not dossier.fee_due or rng.random() < 0.03:
+            return
+        received = dossier.received_at
+        if dossier.channel == ChannelKind.ONLINE:
+            method = PaymentMethod.ONLINE if rng.random() < 0.7 else PaymentMethod.TRANSFER
+            paid_at = received - timedelta(minutes=rng.randint(1, 90))
+        elif dossier.channel == ChannelKind.POST:
+            method, paid_at = PaymentMethod.TRANSFER, received + timedelta(minutes=rng.randint(5, 120))
+        else:
+            method = PaymentMethod.CASH if rng.random() < 0.85 else PaymentMethod.TRANSFER
+            paid_at = received + timedelta(minutes=rng.randint(1, 10))
+        recorded_at = max(paid_at, received) + _MINUTE
+        if recorded_at >= self.cutoff:
+            return
+        self.receipts += 1
+        number = f"{received:%y}-{self.receipts:06d}" if method != PaymentMethod.ONLINE else f"DVC{rng.randrange(10**9):09d}"
+        record_payment(dossier, PaymentInput(fee_due=None, fee_paid=int(dossier.fee_due), method=method,
+                                             paid_at=paid_at.replace(second=0, microsecond=0), receipt_number=number),
+                       self.desk.clerk, recorded_at, dossier.version)
+        self.last = max(self.last, recorded_at)
 
     def _act(self, at: datetime, action: Action, actor: User | None = None, **data) -> bool:
         """Apply `action` at `at` (kept after the previous action); False when that is not before the present."""
@@ -551,8 +583,16 @@ class _Life:
             return
         to_office = OFFICES.get(self.field, "Bộ phận chuyên môn")
         handover_minutes = min(rng.uniform(15, 300), 0.2 * self._remaining() / _MINUTE)
-        if not self._act(self._later(self.last, handover_minutes), Action.HAND_OVER, to_office=to_office):
+        # Dossiers still open today of the specialist's fields are handed to them by name (their desk
+        # then has something to show); the rest go to an office, as a unit that does not use the role does.
+        specialist = self.desk.specialist if hold and to_office == OFFICES["Hộ tịch"] else None
+        if not self._act(self._later(self.last, handover_minutes), Action.HAND_OVER, to_office=to_office,
+                         assignee=specialist):
             return
+        if specialist is not None and hold == "due_next":
+            # Examined already: submitted for the chair's approval (the chair's first page shows it).
+            self._act(self._later(self.last, 30), Action.SUBMIT_FOR_APPROVAL, actor=specialist,
+                      outcome="approved", note="Hồ sơ đủ điều kiện, đề nghị lãnh đạo duyệt.")
         if hold in ("overdue", "due_today", "due_next"):
             if hold == "overdue" and rng.random() < 0.5:
                 self._apologise(self._later(dossier.due_at, rng.randint(1, 3) * _DAY))

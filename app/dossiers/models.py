@@ -13,6 +13,7 @@ from app.auth.models import User
 from app.catalog.models import ChannelKind, OnlineKind, Procedure, format_time
 from app.dossiers.handover import HandoverStep, step_due
 from app.dossiers.handover import Progress as HandoverProgress
+from app.digitisation.models import StoredFile
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.ontime import Resolution
 from app.dossiers.regime import is_new_legal_regime, uses_new_forms
@@ -38,6 +39,20 @@ class CopyKind(StrEnum):
     @property
     def label(self) -> str:
         return {"original": "Bản chính", "certified": "Bản sao chứng thực", "copy": "Bản sao"}[self.value]
+
+
+class PaymentMethod(StrEnum):
+    """How the fee and charge were paid. Online payment through the public-service portal is what
+    Decision 766/QĐ-TTg's online-service group counts (app/stats/qd766.py)."""
+
+    CASH = "cash"
+    TRANSFER = "transfer"
+    ONLINE = "online"
+
+    @property
+    def label(self) -> str:
+        return {"cash": "Tiền mặt tại quầy", "transfer": "Chuyển khoản",
+                "online": "Thanh toán trực tuyến qua Cổng DVC"}[self.value]
 
 
 def new_lookup_pin() -> str:
@@ -119,8 +134,27 @@ class Dossier(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     resolution: Mapped[Resolution | None] = mapped_column(String(10))
     returned_at: Mapped[datetime | None]
+    # How the result was issued (app/digitisation/models.py ResultForm: paper, digitised, electronic),
+    # None while not recorded; the scanned or signed result's file.
+    result_form: Mapped[str | None] = mapped_column(String(12))
+    result_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+
+    # Phí, lệ phí (đồng): owed (from the catalog at intake, or typed by the clerk; None: not known),
+    # paid, how, when, and the number of the receipt given (biên lai). Recorded by
+    # operations.record_payment, each time with an event.
+    fee_due: Mapped[Decimal | None] = mapped_column(Numeric(14, 0))
+    fee_paid: Mapped[Decimal | None] = mapped_column(Numeric(14, 0))
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(String(10))
+    paid_at: Mapped[datetime | None]
+    receipt_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The specialist civil servant it was handed to (kept once they pass it on: who examined it), the
+    # step inside the unit it is at (app/dossiers/steps.Step; None: at the desk, no specialist holds
+    # it) and that step's own due time.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    step: Mapped[str | None] = mapped_column(String(12))
+    step_due_at: Mapped[datetime | None]
     # Every action writes this, so every action bumps `version` (one event per version step).
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)
@@ -128,7 +162,9 @@ class Dossier(db.Model):
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
     receiving_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiving_unit_id])
     procedure: Mapped[Procedure] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    result_file: Mapped[StoredFile | None] = relationship()
     documents: Mapped[list["DossierDocument"]] = relationship(
         back_populates="dossier", order_by="DossierDocument.position", cascade="save-update, merge"
     )
@@ -145,6 +181,14 @@ class Dossier(db.Model):
 
     def __repr__(self) -> str:
         return f"<Dossier {self.code}>"
+
+    @classmethod
+    def narrowed_for(cls, stmt, user):
+        """`stmt` further limited to what `user` may see inside their unit: a specialist sees only the
+        dossiers handed to them (app/units/scope.py applies this wherever dossiers are scoped)."""
+        if user.role == "specialist":
+            return stmt.where(cls.assignee_id == user.id)
+        return stmt
 
     @property
     def is_received_for_another(self) -> bool:
@@ -187,6 +231,14 @@ class Dossier(db.Model):
         return OnlineKind(self.online_kind).label if self.online_kind else ""
 
     @property
+    def payment_method_label(self) -> str:
+        return PaymentMethod(self.payment_method).label if self.payment_method else ""
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+    @property
     def resolution_label(self) -> str:
         return Resolution(self.resolution).label if self.resolution else ""
 
@@ -219,6 +271,9 @@ class Dossier(db.Model):
 
 HANDOVER_ACTIONS = frozenset(step.value for step in HandoverStep)
 
+# The event of a payment recorded (not a lifecycle Action: it never changes the state).
+PAYMENT_ACTION = "payment"
+
 
 class DossierDocument(db.Model):
     """A document received with the dossier, from the procedure's checklist or typed by the clerk."""
@@ -231,12 +286,33 @@ class DossierDocument(db.Model):
     name: Mapped[str] = mapped_column(Text)
     copy_kind: Mapped[CopyKind] = mapped_column(String(10))
     count: Mapped[int] = mapped_column(default=1)
+    # Digitised at receipt (Decision 766/QĐ-TTg): when. Set with a scan, with a reused earlier scan, or
+    # by a register import that says so without a file.
+    digitised_at: Mapped[datetime | None]
+    scan_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    # The same applicant's earlier document whose scan this one reuses instead of a new scan.
+    reused_from_id: Mapped[int | None] = mapped_column(ForeignKey("dossier_documents.id"))
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
+    scan_file: Mapped[StoredFile | None] = relationship()
+    reused_from: Mapped["DossierDocument | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_digitised(self) -> bool:
+        return self.digitised_at is not None
 
     @property
     def copy_kind_label(self) -> str:
         return CopyKind(self.copy_kind).label
+
+
+# Events that record something about the dossier without moving it in its lifecycle (state unchanged).
+RECORD_EVENT_LABELS = {
+    "receive": "Tiếp nhận hồ sơ",
+    "digitise": "Số hóa giấy tờ",
+    "reuse_scan": "Dùng lại bản số hóa",
+    "record_result": "Ghi hình thức kết quả",
+}
 
 
 class DossierEvent(db.Model):
@@ -265,10 +341,12 @@ class DossierEvent(db.Model):
 
     @property
     def action_label(self) -> str:
-        if self.action == "receive":
-            return "Tiếp nhận hồ sơ"
+        if self.action in RECORD_EVENT_LABELS:
+            return RECORD_EVENT_LABELS[self.action]
         if self.action in HANDOVER_ACTIONS:
             return HandoverStep(self.action).label
+        if self.action == PAYMENT_ACTION:
+            return "Ghi nhận phí, lệ phí"
         return Action(self.action).label
 
 

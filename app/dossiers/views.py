@@ -7,22 +7,27 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.auth.permissions import roles_required
 from app.bounds import OutOfBounds, check_day, page_number, parse_day, query_value, record_id
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.catalog.queries import offerings_in_effect
-from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm, new_intake_token
-from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions
-from app.dossiers.handover import HandoverStep, late_steps, steps_of
-from app.dossiers.handover import plan
-from app.dossiers.models import HANDOVER_ACTIONS, CopyKind, Dossier
-from app.dossiers.receiving import may_receive_for, offerings_for_another, province_wards, resolving_ward
+from app.digitisation import reuse
+from app.digitisation.models import ResultForm
+from app.digitisation.results import RESULT_STATES
+from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm, PaymentForm, new_intake_token
+from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions, refusal_for
+from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.numbering import DailyNumbersExhausted
-from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, ReceivedDocument, StaleDossier,
-                                     acting_unit_id, apply_action, events_since, handover_step_available, preview_due_at,
-                                     province_handover_days,
-                                     record_handover_step, register_dossier)
+from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, PaymentInput, ReceivedDocument,
+                                     StaleDossier, apply_action, current_step_dues, events_since, preview_due_at,
+                                     proposal_of, record_payment, register_dossier)
+from app.dossiers.steps import Step
+from app.dossiers.handover import HandoverStep, late_steps, plan, steps_of
+from app.dossiers.models import HANDOVER_ACTIONS
+from app.dossiers.operations import (acting_unit_id, handover_step_available, province_handover_days,
+                                     record_handover_step)
+from app.dossiers.receiving import may_receive_for, offerings_for_another, province_wards, resolving_ward
 from app.dossiers.queries import (AT_RISK_LISTS, COUNT_CAP, DESK_LISTS, FEW_MATCHES, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
                                   dossier_count, dossier_search, offices_and_actors, whereabouts_of)
 from app.extensions import db
@@ -195,9 +200,22 @@ def _already_saved(dossier: Dossier):
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=Paper.RECEIPT.value), code=303)
 
 
+def _chosen_reuse() -> list[int]:
+    """The earlier scans ticked at intake ("reuse_document"): valid ids only, at most the number offered."""
+    chosen = []
+    for value in request.form.getlist("reuse_document")[:reuse.MAX_CANDIDATES]:
+        try:
+            chosen.append(record_id(value))
+        except OutOfBounds:
+            continue  # only the boxes the page offered are sent back; anything else is ignored
+    return chosen
+
+
 def _render_intake(form: IntakeForm, chosen: Offering | None) -> str:
+    reusable = reuse.candidates(form.applicant_id_number.data or "") if form.is_submitted() else []
     return render_template("dossiers/intake.html", form=form, chosen=chosen,
-                           due=_due_preview(chosen, form.received_at.data, form.result_at_receiving.data != "there"))
+                           due=_due_preview(chosen, form.received_at.data, form.result_at_receiving.data != "there"),
+                           reusable=reusable, reuse_chosen=set(_chosen_reuse()) if form.is_submitted() else set())
 
 
 def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier:
@@ -220,6 +238,8 @@ def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier
     dossier = register_dossier(intake, calendar_for(offering.unit), current_user,
                                current_app.config["SUPPLEMENT_RULE"], now,
                                receiving_calendar=calendar_for(current_user.unit))
+    # The applicant's earlier scans the clerk chose to reuse instead of scanning again (app/digitisation/reuse.py).
+    reuse.apply_at_intake(dossier, _chosen_reuse(), form.applicant_id_number.data, intake.received_at)
     dossier.intake_token = form.intake_token.data or None
     db.session.commit()
     return dossier
@@ -296,26 +316,49 @@ def detail(dossier_id: int):
 
 
 def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", stale_events=None,
-                   print_paper: str = "") -> str:
+                   print_paper: str = "", payment_form: PaymentForm | None = None) -> str:
     now = local_now()
+    if payment_form is None:
+        payment_form = PaymentForm(formdata=None, version=dossier.version, fee_due=dossier.fee_due,
+                                   fee_paid=dossier.fee_paid if dossier.paid_at else dossier.fee_due,
+                                   payment_method=dossier.payment_method or "",
+                                   paid_at=dossier.paid_at or now.replace(second=0, microsecond=0),
+                                   receipt_number=dossier.receipt_number)
     if active_action != Action.CORRECT:
         for name in CORRECTABLE_FIELDS:  # the correction form starts from the current values
             form[name].data = getattr(dossier, name)
     deadline = deadlines_of([dossier], now).get(dossier.id)
-    can_act = current_user.role in (Role.CLERK, Role.CHAIR)
+    # Received for another unit (Decree 118/2025): each desk acts on its own part (operations.acting_unit_id).
     actions = [a for a in allowed_actions(DossierState(dossier.state))
-               if acting_unit_id(dossier, a) == current_user.unit_id and _action_available(dossier, a)]
+               if acting_unit_id(dossier, a) == current_user.unit_id
+               and _action_available(dossier, a) and refusal_for(current_user.role, a, dossier.step) is None]
     # The hand-over step due now, for the side whose step it is (first: it is what the desk waits for).
-    actions = [step for step in HandoverStep if handover_step_available(dossier, step)
-               and acting_unit_id(dossier, step.value) == current_user.unit_id] + actions
+    if current_user.role in (Role.CLERK, Role.CHAIR):
+        actions = [step for step in HandoverStep if handover_step_available(dossier, step)
+                   and acting_unit_id(dossier, step.value) == current_user.unit_id] + actions
+    specialists = _specialists_of(dossier.unit_id) if Action.HAND_OVER in actions else []
+    form.assignee_id.choices = options([(0, "— Không giao cho ai (ghi nơi chuyển đến) —")] + [
+        (user.id, f"{user.full_name} — {user.office or 'Công chức chuyên môn'}") for user in specialists])
+    # The resolving unit's own tools (payments, results, scans) stay with it.
+    can_act = current_user.role in ACTING_ROLES and dossier.unit_id == current_user.unit_id
     links = print_links(dossier)
+    if current_user.role == Role.SPECIALIST:  # the other papers are the desk's (and their pages refuse a specialist)
+        links = [link for link in links if link.paper == Paper.CONTROL]
     # `?print=<paper>` (after saving or acting): that paper's button is shown first and large, if it applies.
     highlighted = next((link for link in links if link.paper == print_paper), None)
-    return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
+    return render_template("dossiers/detail.html", dossier=dossier, form=form,
+                           actions=actions if current_user.role in ACTING_ROLES else [],
+                           can_act=can_act, reusable=reuse.offered_for(dossier, dossier.documents) if can_act else {},
+                           result_labels=ResultForm.LABELS, has_result=DossierState(dossier.state) in RESULT_STATES,
+                           can_record_result=can_act and DossierState(dossier.state) in RESULT_STATES,
                            deadline=deadline, now=now, Action=Action,
                            active_action=active_action, stale_events=stale_events or [], print_links=links,
-                           highlighted_print=highlighted,
                            handover=_handover_rows(dossier, now),
+                           payment_form=payment_form, can_pay=can_act and current_user.role != Role.SPECIALIST,
+                           highlighted_print=highlighted, specialists=specialists,
+                           step_dues=current_step_dues(dossier, calendar_for(dossier.unit)) if dossier.step else None,
+                           proposal=proposal_of(dossier) if dossier.step == Step.APPROVAL else None,
+                           step_labels={step.value: step.label for step in Step},
                            due_estimated=crosses_estimated_days(calendar_for(dossier.unit), dossier.received_at,
                                                                 dossier.due_at))
 
@@ -330,6 +373,14 @@ def _handover_rows(dossier: Dossier, now: datetime) -> list[dict]:
             for step in steps_of(progress.result_at_receiving)]
 
 
+ACTING_ROLES = (Role.CLERK, Role.CHAIR, Role.SPECIALIST)
+
+
+def _specialists_of(unit_id: int) -> list[User]:
+    return db.session.scalars(select(User).where(User.unit_id == unit_id, User.role == Role.SPECIALIST,
+                                                 User.is_active.is_(True)).order_by(User.office, User.full_name)).all()
+
+
 def _action_available(dossier: Dossier, action: Action) -> bool:
     if action == Action.RETURN_RESULT and dossier.result_at_receiving:
         return dossier.result_back_at is not None  # the result must have come back to the receiving desk
@@ -342,7 +393,7 @@ def _action_available(dossier: Dossier, action: Action) -> bool:
 
 
 @bp.post("/<int:dossier_id>/act")
-@desk_roles_only
+@roles_required(*ACTING_ROLES)
 def act(dossier_id: int):
     dossier = get_visible_or_404(Dossier, dossier_id)
     form = ActionForm()
@@ -362,6 +413,7 @@ def act(dossier_id: int):
         note=form.note.data, to_office=form.to_office.data, reason=form.reason.data, outcome=form.outcome.data,
         new_due_at=form.new_due_at.data,
         corrections={name: form[name].data for name in CORRECTABLE_FIELDS} if action == Action.CORRECT else {},
+        assignee=_chosen_specialist(form.assignee_id.data) if action == Action.HAND_OVER else None,
     )
     try:
         apply_action(dossier, action, data, current_user, calendar_for(dossier.unit), local_now(),
@@ -392,8 +444,8 @@ def act(dossier_id: int):
 
 def _record_handover(dossier: Dossier, step: HandoverStep, form: ActionForm):
     """One hand-over step between the receiving desk and the resolving unit, by the side whose step it is."""
-    if acting_unit_id(dossier, step.value) != current_user.unit_id:
-        abort(403)
+    if current_user.role not in (Role.CLERK, Role.CHAIR) or acting_unit_id(dossier, step.value) != current_user.unit_id:
+        abort(403)  # a desk's step: never a specialist's, never another unit's
     if not form.validate():
         return _render_detail(dossier, form, active_action=step.value), 422
     try:
@@ -413,6 +465,47 @@ def _record_handover(dossier: Dossier, step: HandoverStep, form: ActionForm):
         form.version.data = fresh.version
         return _render_detail(fresh, form, active_action=step.value, stale_events=events_since(fresh, seen)), 409
     flash(f"{step.label}: đã ghi vào hồ sơ {dossier.code}.", "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)
+
+
+def _chosen_specialist(user_id) -> User | None:
+    """The specialist picked for a hand-over, if any; the operation refuses one outside the unit."""
+    if not isinstance(user_id, int) or not 0 < user_id <= 2**31 - 1:
+        return None
+    return db.session.get(User, user_id)
+
+
+@bp.post("/<int:dossier_id>/payment")
+@desk_roles_only
+def payment(dossier_id: int):
+    """Record the fee owed and paid (amount, method, time, receipt number) on the unit's own dossier."""
+    dossier = get_visible_or_404(Dossier, dossier_id)
+    if dossier.unit_id != current_user.unit_id:
+        abort(403)  # higher units read; only the unit's own desk records payments
+    form = PaymentForm()
+    action_form = ActionForm(formdata=None, version=dossier.version)
+    if not form.validate():
+        return _render_detail(dossier, action_form, active_action="payment", payment_form=form), 422
+    data = PaymentInput(fee_due=form.fee_due.data, fee_paid=form.fee_paid.data,
+                        method=form.payment_method.data or None, paid_at=form.paid_at.data,
+                        receipt_number=form.receipt_number.data or "")
+    try:
+        record_payment(dossier, data, current_user, local_now(), expected_version=form.version.data or 0)
+        db.session.commit()
+    except TransitionRefused as refusal:
+        db.session.rollback()
+        form.fee_paid.errors = [*form.fee_paid.errors, str(refusal)]
+        return _render_detail(db.session.get(Dossier, dossier_id), action_form, active_action="payment",
+                              payment_form=form), 422
+    except (StaleDossier, StaleDataError):
+        db.session.rollback()
+        fresh = db.session.get(Dossier, dossier_id)
+        db.session.refresh(fresh)
+        seen = form.version.data or 0
+        form.version.data = fresh.version
+        return _render_detail(fresh, ActionForm(formdata=None, version=fresh.version), active_action="payment",
+                              stale_events=events_since(fresh, seen), payment_form=form), 409
+    flash(f"Đã ghi phí, lệ phí của hồ sơ {dossier.code}.", "success")
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)
 
 

@@ -2,7 +2,7 @@
 
 A table is its header and rows of cells exactly as the page's table has them: counts as ints, rates as
 the engine's fractions (0–1, None when there is no denominator), anything else as text. The Report 06
-table comes from `app.stats.cli.report_06_rows`, so the CSV carries the same numbers as
+table comes from `app.stats.table06.report_06_rows`, so the CSV carries the same numbers as
 `flask report figures --format csv`.
 """
 import csv

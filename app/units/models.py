@@ -44,6 +44,11 @@ class Unit(db.Model):
     # the name of its Trung tâm Phục vụ hành chính công; blank: derived from `name` (app/reports/letterhead.py).
     official_name: Mapped[str] = mapped_column(String(300), default="", server_default="")
     centre_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The desk's address and phone, shown to the citizen on the public lookup.
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # A result not collected after this many days is flagged in "ready to return" (the desk calls the citizen).
+    return_wait_days: Mapped[int] = mapped_column(default=10, server_default="10")
     # The time the province allows each leg of a hand-over between two of its units' desks (dossiers
     # received regardless of administrative boundary, Decree 118/2025), in working days. Set on the
     # higher unit; None: the nearest unit above decides (app/dossiers/handover.py).

@@ -26,10 +26,21 @@ def visible_unit_ids() -> Select:
 
 def visible(stmt: Select, unit_id_column: InstrumentedAttribute, *more_columns: InstrumentedAttribute) -> Select:
     """`stmt` restricted to rows whose `unit_id_column` — or any of `more_columns` — is in the current
-    user's subtree (a dossier is seen by the unit resolving it and by the desk that received it for it)."""
+    user's subtree (a dossier is seen by the unit resolving it and by the desk that received it for it),
+    and further to what the user's role may see of it when the column's model says so (`narrowed_for`:
+    a specialist sees only the dossiers handed to them)."""
     if not more_columns:
-        return stmt.where(unit_id_column.in_(visible_unit_ids()))
-    return stmt.where(or_(*(column.in_(visible_unit_ids()) for column in (unit_id_column, *more_columns))))
+        return narrowed(stmt.where(unit_id_column.in_(visible_unit_ids())), unit_id_column.class_)
+    return narrowed(stmt.where(or_(*(column.in_(visible_unit_ids()) for column in (unit_id_column, *more_columns)))),
+                    unit_id_column.class_)
+
+
+def narrowed(stmt: Select, model) -> Select:
+    """`stmt` through `model.narrowed_for(stmt, user)` when the model defines it and someone is signed in."""
+    narrow = getattr(model, "narrowed_for", None)
+    if narrow is None or not current_user.is_authenticated:
+        return stmt
+    return narrow(stmt, current_user)
 
 
 def scope_columns(model) -> tuple[InstrumentedAttribute, ...]:

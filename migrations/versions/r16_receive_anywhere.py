@@ -4,7 +4,7 @@ Only added columns (nullable or with a server default) and indexes: a batch rebu
 on SQLite would drop the name index's triggers.
 
 Revision ID: r16a1b2c3d4e5
-Revises: h2a0ff1c1a15
+Revises: r15a1specialist
 Create Date: 2026-12-05 16:40:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'r16a1b2c3d4e5'
-down_revision = 'h2a0ff1c1a15'
+down_revision = 'r15a1specialist'
 branch_labels = None
 depends_on = None
 

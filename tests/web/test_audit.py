@@ -315,3 +315,44 @@ def test_a_page_of_fifty_entries_takes_as_many_statements_as_a_page_of_one(clien
     fifty = statements_for_page()
     assert fifty == one
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 61
+
+
+@pytest.fixture
+def audit_writes_fail(app):
+    """The database refuses a download's audit entry (as PostgreSQL going away at that moment would):
+    a DBAPI error raised by the driver's own class, so SQLAlchemy wraps it as for a real failure."""
+    engine = db.engine
+
+    def refuse(cursor, statement, parameters, context):
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_ENTRIES") and AuditKind.EXPORT in values:
+            raise engine.dialect.loaded_dbapi.OperationalError("server closed the connection unexpectedly")
+
+    # In place of the driver's execute: its error is wrapped and handled as the driver's own would be.
+    event.listen(engine, "do_execute", refuse)
+    yield
+    event.remove(engine, "do_execute", refuse)
+
+
+@pytest.mark.parametrize("path", ["/dossiers/{dossier_id}/receipt.pdf",
+                                  "/units/{unit_id}/figures.xlsx?period=year&year=2025"])
+def test_a_download_whose_entry_cannot_be_written_is_not_delivered(client, world, login_as, offerings,
+                                                                   audit_writes_fail, path, caplog):
+    dossier = register(offerings[world.ward_a.id])
+    login_as(world.user("chair", "a"))
+    response = client.get(path.format(dossier_id=dossier.id, unit_id=world.ward_a.id))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert "Content-Disposition" not in response.headers
+    assert "Hệ thống tạm gián đoạn" in page and "%PDF" not in page
+    assert entries(kind=AuditKind.EXPORT) == []
+    assert any("Không ghi được nhật ký tải tệp" in r.getMessage() for r in caplog.records)
+
+
+def test_the_same_download_is_delivered_once_its_entry_is_written(client, world, login_as, offerings):
+    dossier = register(offerings[world.ward_a.id])
+    login_as(world.user("chair", "a"))
+    response = client.get(f"/dossiers/{dossier.id}/receipt.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    [entry] = entries(kind=AuditKind.EXPORT)
+    assert entry.target == f"tiep-nhan-{dossier.code}.pdf"

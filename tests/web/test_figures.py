@@ -23,7 +23,7 @@ from app.dossiers.register_format import COLUMNS
 from app.dossiers.register_writing import import_register
 from app.extensions import db
 from app.stats import periods
-from app.stats.cli import CSV_HEADER
+from app.stats.table06 import CSV_HEADER
 from app.stats.figures import COUNT_NAMES, Counts, children_report, named_figures, report_06, satisfaction
 from app.units.models import Unit, UnitKind
 from app.worktime.clock import calendar_for

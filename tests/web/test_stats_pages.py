@@ -14,7 +14,7 @@ from app.dossiers.lifecycle import Action
 from app.dossiers.operations import ActionInput, Applicant, Intake, apply_action, register_dossier
 from app.extensions import db
 from app.jinja_filters import format_number
-from app.stats.cli import report_06_rows
+from app.stats.table06 import report_06_rows
 from app.stats.figures import Counts, report_06
 from app.stats.views import ChildFigures, rank_by_on_time_rate, sort_rows
 from app.units.models import UnitKind
