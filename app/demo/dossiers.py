@@ -488,10 +488,10 @@ class _Life:
             cross: random.Random | None = None) -> None:
         self.desk, self.dossier, self.receiving, self.cross = desk, dossier, receiving, cross
         self.last = dossier.received_at
+        self._pay()  # at the desk that received it
         if receiving is not None and not self._hand_over_there():
             return  # still on its way to the resolving ward
         self.field = desk.fields[offering.id]
-        self._pay()
         hold = self._showcase(desk, dossier)
         if _hours_allowed(dossier) <= 4 and not hold:
             self._settle_at_desk()

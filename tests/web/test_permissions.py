@@ -313,7 +313,13 @@ def test_each_role_gets_what_it_may_and_nothing_of_another_ward(client, world, l
 # Routes whose URL names the dossier itself (not its unit): the desk that received it for another unit
 # reads them too (Decree 118/2025), but acts only on its own part (test_receive_anywhere.py).
 DOSSIER_ENDPOINTS = {"dossiers.detail", "dossiers.act", "reports.receipt", "reports.supplement", "reports.refusal",
-                     "reports.apology", "reports.stopping", "reports.control"}
+                     "reports.apology", "reports.stopping", "reports.control", "digitisation.result_file",
+                     "digitisation.result_record", "digitisation.scan_upload", "digitisation.scan_reuse",
+                     "dossiers.payment"}
+# Of those, the ones that change the dossier: the resolving unit's (its hand-over steps aside, the
+# receiving desk records nothing on it).
+DOSSIER_WRITES = {"dossiers.act", "digitisation.result_record", "digitisation.scan_upload", "digitisation.scan_reuse",
+                  "dossiers.payment"}
 
 
 def _received_for_another(world) -> dict:
@@ -321,7 +327,7 @@ def _received_for_another(world) -> dict:
     objects = _objects_of(world, world.ward_b)
     intake = Intake(offering=objects["offering"], applicant=Applicant("Phạm Thị Nhận Hộ", "001099067890"),
                     channel="direct", online_kind=None, received_at=datetime(2026, 11, 23, 9, 30),
-                    receiving_unit=world.ward_a, result_at_receiving=True)
+                    documents=[ReceivedDocument("Tờ khai")], receiving_unit=world.ward_a, result_at_receiving=True)
     calendar = build_calendar(OfficeHours())
     objects["dossier"] = register_dossier(intake, calendar, None, "pause", datetime(2026, 11, 23, 9, 30),
                                           receiving_calendar=calendar)
@@ -335,7 +341,7 @@ def _expected_for_cross(endpoint: str, route: Route, side: str) -> int:
     if side == "resolving" or not route.scoped:
         return route.success
     if side == "receiving" and endpoint in DOSSIER_ENDPOINTS:
-        return 403 if endpoint == "dossiers.act" else route.success  # reads, never resolves
+        return 403 if endpoint in DOSSIER_WRITES else route.success  # reads, never resolves
     return 404
 
 
