@@ -57,6 +57,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.demo import cli as demo_cli
     from app.dossiers import cli as dossiers_cli
     from app.dossiers import views as dossier_views
+    from app.feedback import views as feedback_views
     from app.home import views as home_views
     from app.lookup.views import lookup_bp
     from app.reports.job_views import papers_bp
@@ -77,6 +78,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         catalog_views.bp,
         worktime_views.bp,
         dossier_views.bp,
+        feedback_views.bp,
         stats_bp,
         index_views.index_bp,
         reports_bp,
