@@ -240,6 +240,15 @@ class DossierDocument(db.Model):
         return CopyKind(self.copy_kind).label
 
 
+# Events that record something about the dossier without moving it in its lifecycle (state unchanged).
+RECORD_EVENT_LABELS = {
+    "receive": "Tiếp nhận hồ sơ",
+    "digitise": "Số hóa giấy tờ",
+    "reuse_scan": "Dùng lại bản số hóa",
+    "record_result": "Ghi hình thức kết quả",
+}
+
+
 class DossierEvent(db.Model):
     """One entry of a dossier's history: who did what, when, from which office to which.
 
@@ -266,8 +275,8 @@ class DossierEvent(db.Model):
 
     @property
     def action_label(self) -> str:
-        if self.action == "receive":
-            return "Tiếp nhận hồ sơ"
+        if self.action in RECORD_EVENT_LABELS:
+            return RECORD_EVENT_LABELS[self.action]
         if self.action == PAYMENT_ACTION:
             return "Ghi nhận phí, lệ phí"
         return Action(self.action).label

@@ -12,6 +12,9 @@ from app.auth.permissions import roles_required
 from app.bounds import OutOfBounds, check_day, page_number, parse_day, query_value, record_id
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.catalog.queries import offerings_in_effect
+from app.digitisation import reuse
+from app.digitisation.models import ResultForm
+from app.digitisation.results import RESULT_STATES
 from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm, PaymentForm, new_intake_token
 from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions
 from app.dossiers.models import CopyKind, Dossier
@@ -152,9 +155,22 @@ def _already_saved(dossier: Dossier):
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=Paper.RECEIPT.value), code=303)
 
 
+def _chosen_reuse() -> list[int]:
+    """The earlier scans ticked at intake ("reuse_document"): valid ids only, at most the number offered."""
+    chosen = []
+    for value in request.form.getlist("reuse_document")[:reuse.MAX_CANDIDATES]:
+        try:
+            chosen.append(record_id(value))
+        except OutOfBounds:
+            continue  # only the boxes the page offered are sent back; anything else is ignored
+    return chosen
+
+
 def _render_intake(form: IntakeForm, chosen: Offering | None) -> str:
+    reusable = reuse.candidates(form.applicant_id_number.data or "") if form.is_submitted() else []
     return render_template("dossiers/intake.html", form=form, chosen=chosen,
-                           due=_due_preview(chosen, form.received_at.data))
+                           due=_due_preview(chosen, form.received_at.data), reusable=reusable,
+                           reuse_chosen=set(_chosen_reuse()) if form.is_submitted() else set())
 
 
 def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier:
@@ -173,6 +189,8 @@ def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier
     )
     dossier = register_dossier(intake, calendar_for(offering.unit), current_user,
                                current_app.config["SUPPLEMENT_RULE"], now)
+    # The applicant's earlier scans the clerk chose to reuse instead of scanning again (app/digitisation/reuse.py).
+    reuse.apply_at_intake(dossier, _chosen_reuse(), form.applicant_id_number.data, intake.received_at)
     dossier.intake_token = form.intake_token.data or None
     db.session.commit()
     return dossier
@@ -251,6 +269,9 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
     # `?print=<paper>` (after saving or acting): that paper's button is shown first and large, if it applies.
     highlighted = next((link for link in links if link.paper == print_paper), None)
     return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
+                           can_act=can_act, reusable=reuse.offered_for(dossier, dossier.documents) if can_act else {},
+                           result_labels=ResultForm.LABELS, has_result=DossierState(dossier.state) in RESULT_STATES,
+                           can_record_result=can_act and DossierState(dossier.state) in RESULT_STATES,
                            deadline=deadline, now=now, Action=Action,
                            active_action=active_action, stale_events=stale_events or [], print_links=links,
                            payment_form=payment_form, can_pay=can_act,

@@ -1,7 +1,7 @@
 """Home page: the desk's lists (overdue, due today, …), today's working status, offerings, catalog."""
 from datetime import timedelta
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -11,6 +11,7 @@ from app.catalog.queries import offering_summary
 from app.dossiers.queries import DESK_LISTS, DeskClock, SearchFilters, deadlines_of, desk_counts, dossier_search
 from app.extensions import db
 from app.home.waiting import apologies_to_approve, manual_criteria_to_enter, scores_to_confirm, watch_list
+from app.reports.submissions import reports_waiting
 from app.stats.figures import report_06
 from app.units.scope import subtree_unit_ids
 from app.worktime.clock import calendar_for, local_now
@@ -47,6 +48,8 @@ def index():
         is_chair=is_chair, oversees=oversees,
         apologies=apologies_to_approve(unit) if is_chair else [],
         criteria_to_enter=manual_criteria_to_enter(unit, now.year) if is_chair else [],
+        reports_waiting=reports_waiting(unit, now.date(), current_app.config["REPORT_CUTOFF_DAY"],
+                                        current_app.config["REPORT_SUBMIT_DAYS"]) if is_chair else [],
         scores_to_confirm=scores_to_confirm(unit) if oversees else [],
         month=report_06(unit, month_start, now.date()) if is_chair else None,
         watch=watch_list(unit, clock) if oversees else [],

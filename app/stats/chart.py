@@ -103,7 +103,7 @@ def volume_rate_chart(months: Sequence[ChartMonth], title: str, description: str
         out.append(f'<text class="tick rate-tick" x="{WIDTH - RIGHT + 8}" y="{y}" dominant-baseline="middle">'
                    f'{100 * tick // TICKS}%</text>')
     out.append(f'<text class="axis-title" x="{LEFT - 8}" y="{TOP - 14}" text-anchor="end">Hồ sơ</text>')
-    out.append(f'<text class="axis-title rate-tick" x="{WIDTH - RIGHT + 8}" y="{TOP - 14}">Đúng hạn</text>')
+    out.append(f'<text class="axis-title rate-tick" x="{WIDTH - 4}" y="{TOP - 14}" text-anchor="end">Trước và đúng hạn</text>')
     out.append("</g>")
 
     # Legend, above the plot.

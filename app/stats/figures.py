@@ -17,7 +17,7 @@ A rate with a zero denominator is None ("no data"), never 0 or 1.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, false, func, or_, select
 
 from app.catalog.models import Procedure
 from app.catalog.queries import offering_summary
@@ -143,8 +143,88 @@ def _relevant_dossiers(unit_ids: Select, start_at: datetime, end_at: datetime) -
 
 
 def count_rows(unit_ids: Select, start: date, end: date, group_by: str) -> list[tuple[int, Counts]]:
+    """Report 06 counts of the dossiers of `unit_ids`, grouped by "procedure_id" or "unit_id", read from
+    the roll-ups (`app/stats/rollups.py`): equal to `reference_count_rows` over the dossiers, which
+    `flask figures verify` and the tests check.
+
+    Flows are summed over the months wholly inside the range and the days at its edges; stocks
+    (carried over = pending at the end of the day before `start`; pending and overdue at the end) are
+    the sums of their changes over every month before and the days of the last month. Open dossiers
+    count as their facts today say (overdue from their due day on), which is what the scan of the
+    dossiers answers for a period not over yet.
+    """
+    counts = _rollup_counts(unit_ids, start, end, group_by)
+    return [(key, counts[key]) for key in sorted(counts)]
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _flow_spans(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The months wholly inside [start, end] as [first, after) of their first days, and the edge days
+    as inclusive ranges (possibly empty)."""
+    first_full = start if start.day == 1 else _next_month(start)
+    after_last = (end + timedelta(days=1)).replace(day=1)
+    if first_full >= after_last:
+        return None, [(start, end)]
+    return (first_full, after_last), [(start, first_full - timedelta(days=1)), (after_last, end)]
+
+
+def _stock_spans(day: date) -> tuple[date, tuple[date, date]]:
+    """A stock at the end of `day`: the months before the first day of the month after `day`'s last
+    full month, and the days from there to `day`."""
+    after_full = (day + timedelta(days=1)).replace(day=1)
+    return after_full, (after_full, day)
+
+
+def _rollup_counts(unit_ids: Select, start: date, end: date, group_by: str) -> dict[int, Counts]:
+    from app.stats.rollups import TOTAL, figure_days, figure_months
+
+    full_months, flow_days = _flow_spans(start, end)
+    carried_months, carried_days = _stock_spans(start - timedelta(days=1))
+    end_months, end_days = _stock_spans(end)
+    results: dict[int, Counts] = {}
+
+    def gather(table, period, in_flow, in_carried, in_end, where):
+        key = table.c.unit_id if group_by == "unit_id" else table.c.procedure_id
+        procedure = table.c.procedure_id == TOTAL if group_by == "unit_id" else table.c.procedure_id != TOTAL
+        columns = [func.sum(table.c[name]).filter(in_flow) for name in
+                   ("received_online", "received_other", "early", "on_time", "late", "late_apology")]
+        columns += [func.sum(table.c.pending).filter(in_carried), func.sum(table.c.pending).filter(in_end),
+                    func.sum(table.c.overdue).filter(in_end)]
+        stmt = (select(key, *columns).where(table.c.unit_id.in_(unit_ids), procedure, where).group_by(key))
+        for key_value, online, other, early, on_time, late, apology, carried, pending, overdue in db.session.execute(stmt):
+            counts = results.setdefault(key_value, Counts())
+            counts.carried_over += carried or 0
+            counts.online += online or 0
+            counts.direct_or_post += other or 0
+            counts.early += early or 0
+            counts.on_time += on_time or 0
+            counts.late += late or 0
+            counts.late_with_apology += apology or 0
+            counts.overdue += overdue or 0
+            counts.within_time += (pending or 0) - (overdue or 0)
+
+    month = figure_months.c.month
+    in_full = and_(month >= full_months[0], month < full_months[1]) if full_months else false()
+    gather(figure_months, month, in_full, month < carried_months, month < end_months, month < end_months)
+    day = figure_days.c.day
+
+    def within(span):
+        return and_(day >= span[0], day <= span[1]) if span[0] <= span[1] else false()
+
+    in_flow_days = or_(*[within(span) for span in flow_days])
+    in_carried, in_end = within(carried_days), within(end_days)
+    gather(figure_days, day, in_flow_days, in_carried, in_end, or_(in_flow_days, in_carried, in_end))
+    # Groups whose every number is zero (a procedure with nothing left) are not rows of the scan.
+    return {key: counts for key, counts in results.items() if any(getattr(counts, name) for name in COUNT_NAMES)}
+
+
+def reference_count_rows(unit_ids: Select, start: date, end: date, group_by: str) -> list[tuple[int, Counts]]:
     """Report 06 counts of the dossiers of `unit_ids`, grouped by one of their own columns
-    ("procedure_id" or "unit_id"), in one aggregate query.
+    ("procedure_id" or "unit_id"), in one aggregate query over the dossiers themselves: what the
+    roll-ups must equal (`flask figures verify`).
 
     Callers roll the few hundred groups up to fields or child units with the small catalog and unit
     tables: joining them here would let the planner walk all dossiers once per procedure.
@@ -242,8 +322,45 @@ def children_report(parent: Unit, start: date, end: date) -> list[tuple[Unit, Co
 
 
 def monthly_flows(unit: Unit, first_day: date, last_day: date) -> dict[tuple[int, int], Counts]:
+    """New dossiers by channel and resolved dossiers by class, per calendar month, from the roll-ups:
+    the unit's total rows of the months wholly inside the range and of the edge days (equal to
+    `reference_monthly_flows`)."""
+    from app.stats.rollups import TOTAL, figure_days, figure_months
+
+    flows: dict[tuple[int, int], Counts] = {}
+    full_months, edge_days = _flow_spans(first_day, last_day)
+    names = ("received_online", "received_other", "early", "on_time", "late")
+
+    def add(day: date, online, other, early, on_time, late):
+        counts = flows.setdefault((day.year, day.month), Counts())
+        counts.online += online or 0
+        counts.direct_or_post += other or 0
+        counts.early += early or 0
+        counts.on_time += on_time or 0
+        counts.late += late or 0
+
+    unit_ids = subtree_unit_ids(unit)
+    if full_months:
+        stmt = (select(figure_months.c.month, *[func.sum(figure_months.c[name]) for name in names])
+                .where(figure_months.c.unit_id.in_(unit_ids), figure_months.c.procedure_id == TOTAL,
+                       figure_months.c.month >= full_months[0], figure_months.c.month < full_months[1])
+                .group_by(figure_months.c.month))
+        for month, *values in db.session.execute(stmt):
+            add(month, *values)
+    spans = [and_(figure_days.c.day >= low, figure_days.c.day <= high) for low, high in edge_days if low <= high]
+    if spans:
+        stmt = (select(figure_days.c.day, *[func.sum(figure_days.c[name]) for name in names])
+                .where(figure_days.c.unit_id.in_(unit_ids), figure_days.c.procedure_id == TOTAL, or_(*spans))
+                .group_by(figure_days.c.day))
+        for day, *values in db.session.execute(stmt):
+            add(day, *values)
+    # A month with nothing received or resolved is no entry of the scan either.
+    return {key: counts for key, counts in flows.items() if counts.new or counts.resolved}
+
+
+def reference_monthly_flows(unit: Unit, first_day: date, last_day: date) -> dict[tuple[int, int], Counts]:
     """New dossiers by channel and resolved dossiers by class, per calendar month, in two grouped
-    queries (the chart of the last months).
+    queries over the dossiers (what `monthly_flows` must equal).
 
     Flows only: for any month they equal the `new` and `resolved` counts of `report_06` for that
     month, which a month-by-month loop would get at twelve times the cost. Stocks (carried over,

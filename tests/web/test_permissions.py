@@ -2,6 +2,7 @@
 
 The matrix is checked against the app's URL map, so a new route without a row here fails the suite.
 """
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,13 +11,18 @@ import pytest
 
 from app.auth.models import Role, User
 from app.catalog.models import Offering, OnlineKind, Procedure
-from app.dossiers.operations import Applicant, Intake, register_dossier
+from app.digitisation.filecheck import Accepted
+from app.digitisation.models import ResultForm
+from app.digitisation.store import store
+from app.dossiers.lifecycle import DossierState
+from app.dossiers.operations import Applicant, Intake, ReceivedDocument, register_dossier
 from app.extensions import db
 from app.reports.jobs import papers_dir
 from app.reports.models import JobStatus, PaperJob
 from app.worktime.deadlines import OfficeHours, TimeUnit
 from app.worktime.vietnam import build_calendar
 from app.worktime.models import DayOverride
+from scan_files import image_bytes, pdf_bytes
 from test_index import index_objects
 from test_papers_pdf import paper_dossier
 
@@ -72,6 +78,20 @@ ROUTES = {
     "dossiers.detail": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}", ALL_ROLES),
     "dossiers.act": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/act", DESK_ROLES, success=303,
                           data=lambda o: {"action": "hand_over", "version": str(o["dossier"].version)}),
+    # Digitisation (issue 14): files are read by whoever may see the dossier; only its own desk writes.
+    "digitisation.scan_file": Route("GET", lambda o: f"/dossiers/{scanned(o).dossier_id}/documents/{scanned(o).id}/scan",
+                                    ALL_ROLES),
+    "digitisation.scan_upload": Route(
+        "POST", lambda o: f"/dossiers/{o['dossier'].id}/documents/{o['dossier'].documents[0].id}/scan", DESK_ROLES,
+        success=303, data=lambda o: {"file": (io.BytesIO(image_bytes("PNG")), "scan.png")}),
+    "digitisation.scan_reuse": Route(
+        "POST", lambda o: f"/dossiers/{o['dossier'].id}/documents/{o['dossier'].documents[0].id}/reuse", DESK_ROLES,
+        success=303, data=lambda o: {"source_id": str(scanned(o).id)}),
+    "digitisation.result_record": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/result", DESK_ROLES,
+                                        success=303, data=lambda o: {"result_form": "paper"}),
+    "digitisation.result_file": Route("GET", lambda o: f"/dossiers/{electronic_result(o).id}/result", ALL_ROLES),
+    "digitisation.intake_reusable": Route("GET", lambda o: "/dossiers/new/reusable?applicant_id_number=001099012345",
+                                          DESK_ROLES, scoped=False),
     "dossiers.payment": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/payment", DESK_ROLES, success=303,
                               data=lambda o: {"version": str(o["dossier"].version), "fee_due": "50.000",
                                               "fee_paid": "50.000", "payment_method": "cash",
@@ -134,6 +154,20 @@ ROUTES = {
     "reports.register_xlsx": Route("GET", lambda o: f"/units/{o['unit'].id}/register.xlsx?first_day=01/11/2026&last_day=30/11/2026",
                                    ALL_ROLES),
     "quarterly.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report-q.pdf?year=2025&quarter=4", ALL_ROLES),
+    # A period's report (issue 11): everyone of the unit or above reads it; only the unit's own chair writes
+    # and submits (a chair of another unit cannot even see it: 404); the higher unit's page of submissions.
+    "report.report_page": Route("GET", lambda o: f"/units/{o['unit'].id}/report?kind=quarter&year=2025&number=4", ALL_ROLES),
+    "report.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report.pdf?kind=month&year=2025&number=11",
+                               ALL_ROLES),
+    "report.report_docx": Route("GET", lambda o: f"/units/{o['unit'].id}/report.docx?kind=quarter&year=2025&number=4",
+                                ALL_ROLES),
+    "report.sections_save": Route("POST", lambda o: f"/units/{o['unit'].id}/report/sections", {Role.CHAIR}, success=303,
+                                  data=lambda o: {"kind": "quarter", "year": "2025", "number": "4",
+                                                  "assessment": "Đánh giá thử"}),
+    "report.report_submit": Route("POST", lambda o: f"/units/{o['unit'].id}/report/submit", {Role.CHAIR}, success=303,
+                                  data=lambda o: {"kind": "quarter", "year": "2025", "number": "4", "confirm": "1"}),
+    "report.submissions_page": Route("GET", lambda o: f"/units/{o['unit'].id}/submissions?kind=quarter&year=2025&number=4",
+                                     {Role.CHAIR, Role.OFFICER, Role.ADMIN}),
     # Public: the citizen's lookup by code and PIN (issue 6); anyone, signed in or not, the same answer.
     "lookup.lookup": Route("GET", lambda o: f"/tra-cuu?code={o['dossier'].code}&pin={o['dossier'].lookup_pin}",
                            ALL_ROLES, scoped=False),
@@ -141,6 +175,10 @@ ROUTES = {
     "lookup.rate": Route("POST", lambda o: "/tra-cuu/danh-gia", frozenset(), success=303, scoped=False,
                          data=lambda o: {"code": o["dossier"].code, "pin": o["dossier"].lookup_pin,
                                          "rating": "satisfied"}),
+    # The citizen's signed result, with the receipt's code and PIN: the same for anyone.
+    "digitisation.public_result": Route(
+        "GET", lambda o: f"/tra-cuu/ket-qua?code={electronic_result(o).code}&pin={o['dossier'].lookup_pin}",
+        ALL_ROLES, scoped=False),
     "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),
     "stats.figures_export": Route("GET", lambda o: f"/units/{o['unit'].id}/figures.xlsx?period=year&year=2026", ALL_ROLES),
     "stats.comparison": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison?period=month&year=2026&number=10", ALL_ROLES),
@@ -158,7 +196,7 @@ ROUTES = {
 }
 
 # Open to everyone: no login, nothing scoped to a ward.
-PUBLIC_ENDPOINTS = {"lookup.lookup", "lookup.rate"}
+PUBLIC_ENDPOINTS = {"lookup.lookup", "lookup.rate", "digitisation.public_result"}
 
 # Who signs in: users in ward A, in the district above A, and in the city above everything.
 USERS = ["clerk_a", "chair_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
@@ -188,6 +226,35 @@ def paper_job(objects: dict) -> PaperJob:
     return objects["paper_job"]
 
 
+def scanned(objects: dict):
+    """An earlier dossier of the same applicant in the target ward, its document digitised (made once)."""
+    if "scanned" not in objects:
+        dossier = objects["dossier"]
+        intake = Intake(offering=objects["offering"], applicant=Applicant("Nguyễn Văn Thử", dossier.applicant_id_number),
+                        channel="direct", online_kind=None, received_at=datetime(2026, 11, 2, 9, 0),
+                        documents=[ReceivedDocument("Tờ khai")])
+        earlier = register_dossier(intake, build_calendar(OfficeHours()), None, "pause", datetime(2026, 11, 2, 9, 0))
+        document = earlier.documents[0]
+        document.scan_file = store(pdf_bytes("Giay to da quet"), Accepted("application/pdf", "pdf", 1), "a.pdf", None,
+                                   datetime(2026, 11, 2, 9, 5))
+        document.digitised_at = datetime(2026, 11, 2, 9, 5)
+        db.session.commit()
+        objects["scanned"] = document
+    return objects["scanned"]
+
+
+def electronic_result(objects: dict):
+    """The matrix's dossier with its result issued electronically (the file as if signed elsewhere)."""
+    dossier = objects["dossier"]
+    if dossier.result_file_id is None:
+        dossier.state = DossierState.RETURNED
+        dossier.result_form = ResultForm.ELECTRONIC
+        dossier.result_file = store(pdf_bytes("Ket qua"), Accepted("application/pdf", "pdf", 1), "kq.pdf", None,
+                                    datetime(2026, 11, 25, 9, 0))
+        db.session.commit()
+    return dossier
+
+
 def _objects_of(world, ward):
     procedure = db.session.query(Procedure).filter_by(code="9.999001").one_or_none()
     if procedure is None:
@@ -201,7 +268,7 @@ def _objects_of(world, ward):
     db.session.add_all([offering, override])
     db.session.flush()
     intake = Intake(offering=offering, applicant=Applicant("Nguyễn Văn Thử", "001099012345"), channel="direct",
-                    online_kind=None, received_at=datetime(2026, 11, 23, 9, 0))
+                    online_kind=None, received_at=datetime(2026, 11, 23, 9, 0), documents=[ReceivedDocument("Tờ khai")])
     dossier = register_dossier(intake, build_calendar(OfficeHours()), None, "pause", datetime(2026, 11, 23, 9, 0))
     db.session.commit()
     users_of_ward = [u for u in world.users.values() if u.unit_id == ward.id]
