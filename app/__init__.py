@@ -69,6 +69,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.stats import cli as stats_cli
     from app.stats import index_cli, index_views
     from app.stats import rollup_cli
+    from app.stats import qd766_views  # noqa: F401 (its routes are on stats_bp: imported before registering)
     from app.stats.views import stats_bp
     from app.units import cli as units_cli
     from app.units import views as units_views

@@ -182,6 +182,7 @@ ROUTES = {
     "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),
     "stats.figures_export": Route("GET", lambda o: f"/units/{o['unit'].id}/figures.xlsx?period=year&year=2026", ALL_ROLES),
     "stats.comparison": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison?period=month&year=2026&number=10", ALL_ROLES),
+    "stats.qd766_unit": Route("GET", lambda o: f"/units/{o['unit'].id}/766?month=2026-11", ALL_ROLES),
     "stats.comparison_export": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison.csv", ALL_ROLES),
     "worktime.calendar_view": Route("GET", lambda o: f"/calendar/?unit_id={o['unit'].id}", ALL_ROLES),
     # The unit is in the form, not the URL: see test_an_administrator_cannot_declare_a_day_for_another_ward.
