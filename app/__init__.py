@@ -51,6 +51,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app import backup, htmx, jinja_filters, security
     from app.audit import recording as audit_recording
     from app.audit import views as audit_views
+    from app.auth import permissions
     from app.auth import views as auth_views
     from app.catalog import cli as catalog_cli
     from app.catalog import views as catalog_views
@@ -106,6 +107,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     jinja_filters.register(app)
     htmx.register(app)
     security.register(app)
+    permissions.register(app)
     audit_recording.register(app)
     from app.stats import rollups
     rollups.register()  # the figures' roll-ups follow every write of a dossier (same transaction)

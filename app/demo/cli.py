@@ -41,19 +41,23 @@ def demo_fee(text: str) -> Decimal:
     return Decimal(amount) if amount.isdigit() else Decimal(0)
 
 
+DEMO_SPECIALIST_OFFICE = "Công chức Tư pháp - Hộ tịch"
+
+
 def demo_users() -> list[tuple[str, str, Role, str]]:
     users = [
         ("admin", "Quản trị hệ thống", Role.ADMIN, DEMO_CITY[0]),
         ("canbo.thanhpho", "Lê Minh Tuấn", Role.OFFICER, DEMO_CITY[0]),
     ]
     people = {
-        "000.06.01.H26": ("hadong", "Nguyễn Thị Hương", "Trần Văn Đức"),
-        "000.01.01.H26": ("hoankiem", "Phạm Thu Trang", "Đỗ Quang Vinh"),
-        "000.16.01.H26": ("socson", "Hoàng Thị Lan", "Bùi Đức Thắng"),
+        "000.06.01.H26": ("hadong", "Nguyễn Thị Hương", "Trần Văn Đức", "Vũ Thị Mai"),
+        "000.01.01.H26": ("hoankiem", "Phạm Thu Trang", "Đỗ Quang Vinh", "Ngô Văn Hải"),
+        "000.16.01.H26": ("socson", "Hoàng Thị Lan", "Bùi Đức Thắng", "Đặng Thị Thu"),
     }
-    for code, (slug, clerk, chair) in people.items():
+    for code, (slug, clerk, chair, specialist) in people.items():
         users.append((f"motcua.{slug}", clerk, Role.CLERK, code))
         users.append((f"chutich.{slug}", chair, Role.CHAIR, code))
+        users.append((f"tuphap.{slug}", specialist, Role.SPECIALIST, code))
     return users
 
 
@@ -109,7 +113,8 @@ def load_demo(today: date) -> bool:
 
     units_by_code = {unit.code: unit for unit in [city, *wards]}
     for username, full_name, role, unit_code in demo_users():
-        user = User(username=username, full_name=full_name, role=role, unit=units_by_code[unit_code])
+        user = User(username=username, full_name=full_name, role=role, unit=units_by_code[unit_code],
+                    office=DEMO_SPECIALIST_OFFICE if role == Role.SPECIALIST else "")
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
     db.session.commit()

@@ -255,9 +255,17 @@ def _months(unit: Unit, year: int, quarter: int, cutoff_day: int, end: date) -> 
     return months
 
 
-def _children(unit: Unit, start: date, end: date) -> list[ChildRow]:
-    """The units directly below, best on-time rate first (ties share a rank, as on the comparison page)."""
+def _children(unit: Unit, start: date, end: date, closed: bool = False) -> list[ChildRow]:
+    """The units directly below, best on-time rate first (ties share a rank, as on the comparison page).
+
+    For a `closed` period, a unit that submitted its report of exactly these days counts with its
+    submitted figures, as the comparison page reads them."""
+    from app.reports.submissions import submitted_counts
+
     rows = children_report(unit, start, end)
+    if closed and rows:
+        submitted = submitted_counts([child.id for child, _ in rows], start, end)
+        rows = [(child, submitted[child.id][1] if child.id in submitted else counts) for child, counts in rows]
     ranks = competition_ranks([counts.on_time_rate for _, counts in rows])
     children = [ChildRow(child, counts, rank, len(rows)) for (child, counts), rank in zip(rows, ranks, strict=True)]
     # Stable: units of equal rank (or none) keep the engine's order by name.
@@ -350,7 +358,7 @@ def build_report(unit: Unit, kind: str, year: int, number: int, today: date, cut
         report=report_06(unit, period.start, end),
         satisfaction=satisfaction(unit, period.start, end),
         months=_months(unit, year, number, cutoff_day, end) if kind == PeriodKind.QUARTER.value else [],
-        children=_children(unit, period.start, end),
+        children=_children(unit, period.start, end, closed=period.end < today),
         index=_index_score(unit, year, end),
         chair_name=_chair_name(unit),
         kind=kind, sections=latest_sections(unit, kind, year, number),

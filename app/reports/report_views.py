@@ -16,7 +16,7 @@ from app.reports.jobs import enqueue_once
 from app.reports.models import ReportSection, ReportSectionRevision, ReportSubmission
 from app.reports.quarterly import (REPORT_KINDS, QuarterlyReport, ReportPeriodError, build_report, filename,
                                    render_quarterly_pdf, report_period)
-from app.reports.quarterly_views import IN_BACKGROUND_FROM_UNITS
+from app.reports import quarterly_views
 from app.reports.submission_rules import can_submit, submission_state
 from app.reports.submissions import (ReportClosed, children_submissions, deadline_of, last_ended_period,
                                      live_changes, save_sections, section_history, submit)
@@ -160,9 +160,9 @@ def report_pdf(unit_id: int):
         kind, year, number = _requested_period(request.args)
         report = None
         units = _subtree_size(unit)
-        if units >= IN_BACKGROUND_FROM_UNITS:
+        if units >= quarterly_views.IN_BACKGROUND_FROM_UNITS:
             # Checks the period first (a 422 now rather than a failed job later), without counting anything.
-            build_period_only(kind, year, number)
+            _check_period(kind, year, number)
             version = _content_version(unit, kind, year, number)
             job = enqueue_once("quarterly", unit.id, {"kind": kind, "year": year, "quarter": number,
                                                       "number": number_text, "version": version},
@@ -181,7 +181,7 @@ def report_pdf(unit_id: int):
                       "Content-Disposition": f'inline; filename="{filename(report)}"'}
 
 
-def build_period_only(kind: str, year: int, number: int) -> None:
+def _check_period(kind: str, year: int, number: int) -> None:
     period = report_period(kind, year, number, _cutoff_day())
     if period.start > local_now().date():
         raise ReportPeriodError(f"{period.label} chưa bắt đầu (từ {period.start:%d/%m/%Y}).")

@@ -1,7 +1,7 @@
 """the feedback register (phản ánh, kiến nghị): received, assigned, answered against its due time, rated
 
 Revision ID: r14b2fbk0002
-Revises: r11a1b2c3d4e5
+Revises: r15a1specialist
 Create Date: 2026-12-05 16:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'r14b2fbk0002'
-down_revision = 'r11a1b2c3d4e5'
+down_revision = 'r15a1specialist'
 branch_labels = None
 depends_on = None
 

@@ -256,3 +256,31 @@ def test_the_dashboards_cards_and_table_use_one_period_definition(app, world, lo
     assert f"{month.start:%d/%m/%Y}" in page
     assert "Hồ sơ tiếp nhận và tỷ lệ trước và đúng hạn 12 tháng" in page
     assert "tỷ lệ đúng hạn" not in page.replace("tỷ lệ trước và đúng hạn", "")
+
+
+def test_the_districts_report_of_a_closed_quarter_reads_its_wards_submitted_figures(app, quarter_ward, login_as,
+                                                                                  tmp_path):
+    world = quarter_ward
+    chair = login_as(world.user("chair"))
+    write(chair, world.ward_a, **TEXTS)
+    chair.post(f"/units/{world.ward_a.id}/report/submit", data=PERIOD | {"confirm": "1"})
+    late_dossier(world)  # entered after the ward submitted: 7 live, 6 submitted
+    words = flat(pdf_text(login_as(world.users["officer_district"]).get(
+        f"/units/{world.district.id}/report.pdf", query_string=PERIOD).data, tmp_path))
+    assert re.search(r"1/1 Phường Ánh Dương 6 4 3 1 2 2 75,0%", words), words
+
+
+def test_the_report_of_a_unit_with_many_below_it_prints_in_the_background(app, world, login_as, monkeypatch,
+                                                                           tmp_path):
+    from app.reports.jobs import run_pending
+
+    monkeypatch.setattr("app.reports.quarterly_views.IN_BACKGROUND_FROM_UNITS", 3)
+    client = login_as(world.users["officer_city"])
+    query = {"kind": "month", "year": "2025", "number": "11"}
+    first = client.get(f"/units/{world.city.id}/report.pdf", query_string=query)
+    assert first.status_code == 303
+    assert client.get(f"/units/{world.city.id}/report.pdf", query_string=query).headers["Location"] == \
+        first.headers["Location"]
+    assert run_pending() == 1
+    pdf = client.get(first.headers["Location"] + "/file").data
+    assert "Tình hình, kết quả giải quyết thủ tục hành chính tháng 11 năm 2025" in flat(pdf_text(pdf, tmp_path))
