@@ -12,6 +12,7 @@ from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure, Pro
 from app.demo.catalog import DEMO_PROCEDURES
 from app.demo.feedback import load_demo_feedback
 from app.demo.index_scores import load_demo_index_scores
+from app.demo.digitisation import digitisation_summary
 from app.demo.dossiers import DEFAULT_DOSSIERS_PER_DAY, DEFAULT_MONTHS, DEFAULT_SEED, Summary, load_demo_dossiers
 from app.dossiers.ontime import Resolution
 from app.extensions import db
@@ -158,6 +159,7 @@ def load_command(if_empty: bool, no_dossiers: bool, dossiers_per_day: float | No
                 click.echo("Hồ sơ mẫu đã có sẵn.")
             else:
                 print_dossier_summary(summary)
+                click.echo(digitisation_summary())
         demo_wards = db.session.scalars(select(Unit).where(Unit.code.in_([code for code, _ in DEMO_WARDS]))).all()
         feedback = load_demo_feedback(demo_wards, today) if not no_dossiers else 0
         if feedback:

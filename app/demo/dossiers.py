@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.recording import simulated_history
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
+from app.demo.digitisation import DemoDigitisation
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome, PaymentMethod
 from app.dossiers.ontime import Resolution
@@ -244,6 +245,7 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
     desks = [desk for ward in wards if (desk := _desk(ward)) is not None]
     rule = current_app.config["SUPPLEMENT_RULE"]
     life = _Life(rng, cutoff, today)
+    digitisation = DemoDigitisation([desk.unit for desk in desks], today, _months_before(today, months))
     summary = Summary()
     batch: list[Dossier] = []
     day = _months_before(today, months)
@@ -262,6 +264,7 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
                     dossier = register_dossier(_intake(rng, desk, offering, received_at), desk.calendar,
                                                desk.clerk, rule, received_at)
                     life.run(desk, offering, dossier)
+                    digitisation.record(dossier, desk.clerk.id if desk.clerk else None)
                     summary.add(dossier)
                     batch.append(dossier)
                     if len(batch) >= batch_size:
