@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.recording import simulated_history
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
+from app.demo.digitisation import DemoDigitisation
 from app.dossiers.handover import HandoverStep
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome, PaymentMethod
@@ -251,6 +252,7 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
     life = _Life(rng, cutoff, today)
     # Its own generator, so that adding dossiers received across boundaries left every other draw as it was.
     cross = random.Random(f"cross-ward-{today.isoformat()}")
+    digitisation = DemoDigitisation([desk.unit for desk in desks], today, _months_before(today, months))
     summary = Summary()
     batch: list[Dossier] = []
     day = _months_before(today, months)
@@ -276,6 +278,7 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
                         dossier = register_dossier(intake, desk.calendar, receiving.clerk, rule, received_at,
                                                    receiving_calendar=receiving.calendar)
                         life.run(desk, offering, dossier, receiving=receiving, cross=cross)
+                    digitisation.record(dossier, desk.clerk.id if desk.clerk else None)
                     summary.add(dossier)
                     batch.append(dossier)
                     if len(batch) >= batch_size:
