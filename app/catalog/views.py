@@ -140,6 +140,8 @@ def _edit_offering(unit: Unit, offering: Offering | None):
                 offering.online_kind = form.online_kind.data
                 offering.supplement_rule = form.supplement_rule.data or None
                 offering.active_from = form.active_from.data
+                offering.desk_percent = form.desk_percent.data
+                offering.approval_percent = form.approval_percent.data
                 db.session.commit()
                 flash(f"Đã lưu thủ tục {procedure.code} của {unit.name}.", "success")
                 return redirect(url_for("catalog.offering_list", unit_id=unit.id), code=303)

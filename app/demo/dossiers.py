@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.recording import simulated_history
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
+from app.demo.digitisation import DemoDigitisation
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome, PaymentMethod
 from app.dossiers.ontime import Resolution
@@ -208,6 +209,7 @@ class _Desk:
     calendar: WorkingCalendar
     clerk: User
     chair: User | None
+    specialist: User | None  # the ward's civil servant for justice and civil status (tư pháp–hộ tịch)
     profile: WardProfile
     offerings: list[Offering]
     weights: list[float]
@@ -243,6 +245,7 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
     desks = [desk for ward in wards if (desk := _desk(ward)) is not None]
     rule = current_app.config["SUPPLEMENT_RULE"]
     life = _Life(rng, cutoff, today)
+    digitisation = DemoDigitisation([desk.unit for desk in desks], today, _months_before(today, months))
     summary = Summary()
     batch: list[Dossier] = []
     day = _months_before(today, months)
@@ -261,6 +264,7 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
                     dossier = register_dossier(_intake(rng, desk, offering, received_at), desk.calendar,
                                                desk.clerk, rule, received_at)
                     life.run(desk, offering, dossier)
+                    digitisation.record(dossier, desk.clerk.id if desk.clerk else None)
                     summary.add(dossier)
                     batch.append(dossier)
                     if len(batch) >= batch_size:
@@ -303,6 +307,7 @@ def _desk(ward: Unit) -> _Desk | None:
     parent = f", {ward.parent.name}" if ward.parent else ""
     return _Desk(
         unit=ward, calendar=calendar_for(ward), clerk=clerk, chair=_person(ward, Role.CHAIR),
+        specialist=_person(ward, Role.SPECIALIST),
         profile=WARD_PROFILES.get(ward.code, DEFAULT_PROFILE), offerings=latest,
         weights=[PROCEDURE_WEIGHTS.get(o.procedure.code, 1.0) for o in latest], documents=documents,
         fields={o.id: o.procedure.field for o in latest}, address_tail=f", {ward.name}{parent}",
@@ -555,8 +560,16 @@ class _Life:
             return
         to_office = OFFICES.get(self.field, "Bộ phận chuyên môn")
         handover_minutes = min(rng.uniform(15, 300), 0.2 * self._remaining() / _MINUTE)
-        if not self._act(self._later(self.last, handover_minutes), Action.HAND_OVER, to_office=to_office):
+        # Dossiers still open today of the specialist's fields are handed to them by name (their desk
+        # then has something to show); the rest go to an office, as a unit that does not use the role does.
+        specialist = self.desk.specialist if hold and to_office == OFFICES["Hộ tịch"] else None
+        if not self._act(self._later(self.last, handover_minutes), Action.HAND_OVER, to_office=to_office,
+                         assignee=specialist):
             return
+        if specialist is not None and hold == "due_next":
+            # Examined already: submitted for the chair's approval (the chair's first page shows it).
+            self._act(self._later(self.last, 30), Action.SUBMIT_FOR_APPROVAL, actor=specialist,
+                      outcome="approved", note="Hồ sơ đủ điều kiện, đề nghị lãnh đạo duyệt.")
         if hold in ("overdue", "due_today", "due_next"):
             if hold == "overdue" and rng.random() < 0.5:
                 self._apologise(self._later(dossier.due_at, rng.randint(1, 3) * _DAY))

@@ -123,6 +123,10 @@ class ActionForm(Form):
     note = TextAreaField("Ghi chú", filters=[nfc_lines], validators=[Length(max=2000)], render_kw={"rows": 2})
     reason = TextAreaField("Lý do", filters=[nfc_lines], validators=[Length(max=2000)], render_kw={"rows": 2})
     to_office = StringField("Chuyển đến", filters=[nfc], validators=[Length(max=200)])
+    # The specialist a hand-over gives the dossier to (0: none, to the office typed above); the
+    # operation checks that they are a specialist of the dossier's unit.
+    assignee_id = SelectField("Giao cho công chức chuyên môn", coerce=int, choices=options([(0, "— Không giao cho ai —")]),
+                              validate_choice=False)
     # Checked by the finish operation, the only one that uses it.
     outcome = SelectField("Kết quả", choices=options((o.value, o.label) for o in Outcome), validate_choice=False)
     new_due_at = LocalDateTimeField("Ngày hẹn trả mới", validators=[Optional()])

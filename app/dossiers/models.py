@@ -129,13 +129,20 @@ class Dossier(db.Model):
     receipt_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The specialist civil servant it was handed to (kept once they pass it on: who examined it), the
+    # step inside the unit it is at (app/dossiers/steps.Step; None: at the desk, no specialist holds
+    # it) and that step's own due time.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    step: Mapped[str | None] = mapped_column(String(12))
+    step_due_at: Mapped[datetime | None]
     # Every action writes this, so every action bumps `version` (one event per version step).
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)
 
     unit: Mapped[Unit] = relationship()
     procedure: Mapped[Procedure] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     result_file: Mapped[StoredFile | None] = relationship()
     documents: Mapped[list["DossierDocument"]] = relationship(
         back_populates="dossier", order_by="DossierDocument.position", cascade="save-update, merge"
@@ -153,6 +160,14 @@ class Dossier(db.Model):
 
     def __repr__(self) -> str:
         return f"<Dossier {self.code}>"
+
+    @classmethod
+    def narrowed_for(cls, stmt, user):
+        """`stmt` further limited to what `user` may see inside their unit: a specialist sees only the
+        dossiers handed to them (app/units/scope.py applies this wherever dossiers are scoped)."""
+        if user.role == "specialist":
+            return stmt.where(cls.assignee_id == user.id)
+        return stmt
 
     @property
     def state_label(self) -> str:

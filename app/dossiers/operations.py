@@ -11,17 +11,19 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering
-from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, next_state
+from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, next_state, refusal_for
 from app.dossiers.models import (PAYMENT_ACTION, Apology, CopyKind, Dossier, DossierDocument, DossierEvent, Outcome,
                                  PaymentMethod, SupplementPeriod, new_lookup_pin)
 from app.dossiers.numbering import format_dossier_code, take_next_number
 from app.dossiers.ontime import classify
+from app.dossiers.steps import Pause, Split, Step, step_due_times
 from app.extensions import db
 from app.vntext import fold, nfc, nfc_lines
 from app.worktime.deadlines import WorkingCalendar, due_at, shift_by_working_time, working_time_between
 
 DESK_OFFICE = "Bộ phận Một cửa"
 PROCESSING_OFFICE = "Bộ phận chuyên môn"
+APPROVAL_OFFICE = "Lãnh đạo UBND"
 # Applicant fields a correction may change; the event keeps the old values.
 CORRECTABLE_FIELDS = ("applicant_name", "applicant_id_number", "applicant_phone", "applicant_address",
                       "applicant_email")
@@ -121,6 +123,7 @@ class ActionInput:
     outcome: str | None = None
     new_due_at: datetime | None = None
     corrections: dict[str, str] = field(default_factory=dict)
+    assignee: User | None = None  # the specialist a hand-over gives the dossier to
 
 
 def apply_action(dossier: Dossier, action: Action, data: ActionInput, actor: User, calendar: WorkingCalendar,
@@ -135,6 +138,9 @@ def apply_action(dossier: Dossier, action: Action, data: ActionInput, actor: Use
         raise StaleDossier(dossier, expected_version)
     state = DossierState(dossier.state)
     target = next_state(state, action)
+    refusal = refusal_for(actor.role, action, dossier.step) if actor is not None else None
+    if refusal:
+        raise TransitionRefused(refusal)
     event = DossierEvent(at=now, actor=actor, action=action, from_state=state, to_state=target,
                          note=nfc_lines(data.note), details={})
     handler = _HANDLERS[action]
@@ -156,8 +162,79 @@ def _current_office(dossier: Dossier) -> str:
     return DESK_OFFICE
 
 
+def offering_split(dossier: Dossier) -> Split:
+    """The split of the committed time between the steps that the unit set on the offering the dossier
+    was received under (the latest one in force on its day of receipt), or the default."""
+    offering = db.session.scalar(
+        select(Offering).where(Offering.unit_id == dossier.unit.id, Offering.procedure_id == dossier.procedure.id,
+                               Offering.active_from <= dossier.received_at.date())
+        .order_by(Offering.active_from.desc()).limit(1))
+    return Split.of(offering.desk_percent, offering.approval_percent) if offering is not None else Split.of(None, None)
+
+
+def _pauses(dossier: Dossier) -> list[Pause]:
+    return [Pause(period.requested_at, period.received_at, period.rule == "restart") for period in dossier.supplements]
+
+
+def _recorded_split(dossier: Dossier) -> Split:
+    """The split the hand-over to the specialist used (kept on its event), so that later steps keep it."""
+    for previous in reversed(dossier.events):
+        if previous.action == Action.HAND_OVER and previous.details.get("split"):
+            return Split.from_list(previous.details["split"])
+    return offering_split(dossier)
+
+
+def current_step_dues(dossier: Dossier, calendar: WorkingCalendar):
+    """The due time of every step of `dossier` as things stand (app/dossiers/steps.py)."""
+    return step_due_times(calendar, dossier.received_at, dossier.due_at, _pauses(dossier), _recorded_split(dossier))
+
+
 def _hand_over(dossier, data, event, actor, calendar, now):
-    event.from_office, event.to_office = DESK_OFFICE, nfc(data.to_office) or PROCESSING_OFFICE
+    assignee = data.assignee
+    if assignee is None:
+        event.from_office, event.to_office = DESK_OFFICE, nfc(data.to_office) or PROCESSING_OFFICE
+        return
+    # The unit through its relationship: a dossier built in the same unflushed batch (the demo) has no unit_id yet.
+    if assignee.role != Role.SPECIALIST or assignee.unit_id != dossier.unit.id or not assignee.is_active:
+        raise TransitionRefused("Chỉ giao hồ sơ cho công chức chuyên môn của đơn vị.")
+    split = offering_split(dossier)
+    dues = step_due_times(calendar, dossier.received_at, dossier.due_at, _pauses(dossier), split)
+    dossier.assignee, dossier.step, dossier.step_due_at = assignee, Step.SPECIALIST.value, dues.specialist
+    event.from_office, event.to_office = DESK_OFFICE, assignee.office or PROCESSING_OFFICE
+    # The hand-over ends the desk's step: the control slip judges it against the desk's own due time.
+    event.details = {"assignee_id": assignee.id, "assignee": assignee.full_name, "split": split.as_list(),
+                     "step_due_at": dues.desk.isoformat(), "next_step_due_at": dues.specialist.isoformat()}
+
+
+def _submit_for_approval(dossier, data, event, actor, calendar, now):
+    if dossier.assignee is None or dossier.assignee.id != actor.id:
+        raise TransitionRefused("Chỉ công chức được giao hồ sơ mới trình lãnh đạo duyệt.")
+    if data.outcome not in {o.value for o in Outcome}:
+        raise TransitionRefused("Chọn kết quả đề xuất: giải quyết hay từ chối.")
+    if data.outcome == Outcome.REFUSED and not nfc_lines(data.note):
+        raise TransitionRefused("Ghi rõ lý do đề xuất từ chối.")
+    event.details = {"outcome": data.outcome,
+                     "step_due_at": (dossier.step_due_at or dossier.due_at).isoformat()}
+    event.from_office, event.to_office = _current_office(dossier), APPROVAL_OFFICE
+    dossier.step, dossier.step_due_at = Step.APPROVAL.value, dossier.due_at
+
+
+def proposal_of(dossier: Dossier):
+    """The latest submission for approval (its event: outcome in details, the specialist's note)."""
+    return next((e for e in reversed(dossier.events) if e.action == Action.SUBMIT_FOR_APPROVAL), None)
+
+
+def _approve_result(dossier, data, event, actor, calendar, now):
+    proposal = proposal_of(dossier)
+    if proposal is None:
+        raise TransitionRefused("Hồ sơ chưa được trình duyệt kết quả.")
+    outcome = proposal.details.get("outcome")
+    dossier.outcome = Outcome(outcome)
+    dossier.result_note = nfc_lines(data.note) or proposal.note
+    _resolve(dossier, now)
+    dossier.step = dossier.step_due_at = None
+    event.details = {"outcome": outcome, "resolution": dossier.resolution}
+    event.from_office, event.to_office = APPROVAL_OFFICE, DESK_OFFICE
 
 
 def _request_supplement(dossier, data, event, actor, calendar, now):
@@ -184,6 +261,10 @@ def _receive_supplement(dossier, data, event, actor, calendar, now):
     event.details = {"old_due_at": dossier.due_at.isoformat(), "new_due_at": new_due.isoformat(),
                      "rule": dossier.supplement_rule}
     dossier.due_at = new_due
+    if dossier.step == Step.SPECIALIST:
+        dossier.step_due_at = current_step_dues(dossier, calendar).specialist
+    elif dossier.step == Step.APPROVAL:
+        dossier.step_due_at = new_due
     # The supplement goes back to where the request came from.
     requested_from = next((e.from_office for e in reversed(dossier.events) if e.action == Action.REQUEST_SUPPLEMENT),
                           PROCESSING_OFFICE)
@@ -216,6 +297,7 @@ def _approve_apology(dossier, data, event, actor, calendar, now):
 
 
 def _resolve(dossier, now):
+    dossier.step = dossier.step_due_at = None  # back at the desk, for the citizen
     dossier.resolved_at = now
     dossier.resolution = classify(now, dossier.due_at, dossier.counted_in_hours)
 
@@ -279,6 +361,8 @@ _HANDLERS = {
     Action.WITHDRAW: _end,
     Action.STOP: _end,
     Action.CORRECT: _correct,
+    Action.SUBMIT_FOR_APPROVAL: _submit_for_approval,
+    Action.APPROVE_RESULT: _approve_result,
 }
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.auth.permissions import roles_required
 from app.bounds import OutOfBounds, check_day, page_number, parse_day, query_value, record_id
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
@@ -16,12 +16,13 @@ from app.digitisation import reuse
 from app.digitisation.models import ResultForm
 from app.digitisation.results import RESULT_STATES
 from app.dossiers.forms import DATETIME_FORMATS, ActionForm, IntakeForm, PaymentForm, new_intake_token
-from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions
+from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions, refusal_for
 from app.dossiers.models import CopyKind, Dossier
 from app.dossiers.numbering import DailyNumbersExhausted
 from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant, Intake, PaymentInput, ReceivedDocument,
-                                     StaleDossier, apply_action, events_since, preview_due_at, record_payment,
-                                     register_dossier)
+                                     StaleDossier, apply_action, current_step_dues, events_since, preview_due_at,
+                                     proposal_of, record_payment, register_dossier)
+from app.dossiers.steps import Step
 from app.dossiers.queries import (AT_RISK_LISTS, COUNT_CAP, DESK_LISTS, FEW_MATCHES, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
                                   dossier_count, dossier_search, offices_and_actors, whereabouts_of)
 from app.extensions import db
@@ -263,9 +264,15 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
         for name in CORRECTABLE_FIELDS:  # the correction form starts from the current values
             form[name].data = getattr(dossier, name)
     deadline = deadlines_of([dossier], now).get(dossier.id)
-    can_act = current_user.role in (Role.CLERK, Role.CHAIR) and dossier.unit_id == current_user.unit_id
-    actions = [a for a in allowed_actions(DossierState(dossier.state)) if _action_available(dossier, a)]
+    can_act = current_user.role in ACTING_ROLES and dossier.unit_id == current_user.unit_id
+    actions = [a for a in allowed_actions(DossierState(dossier.state))
+               if _action_available(dossier, a) and refusal_for(current_user.role, a, dossier.step) is None]
+    specialists = _specialists_of(dossier.unit_id) if Action.HAND_OVER in actions else []
+    form.assignee_id.choices = options([(0, "— Không giao cho ai (ghi nơi chuyển đến) —")] + [
+        (user.id, f"{user.full_name} — {user.office or 'Công chức chuyên môn'}") for user in specialists])
     links = print_links(dossier)
+    if current_user.role == Role.SPECIALIST:  # the other papers are the desk's (and their pages refuse a specialist)
+        links = [link for link in links if link.paper == Paper.CONTROL]
     # `?print=<paper>` (after saving or acting): that paper's button is shown first and large, if it applies.
     highlighted = next((link for link in links if link.paper == print_paper), None)
     return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
@@ -274,10 +281,21 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
                            can_record_result=can_act and DossierState(dossier.state) in RESULT_STATES,
                            deadline=deadline, now=now, Action=Action,
                            active_action=active_action, stale_events=stale_events or [], print_links=links,
-                           payment_form=payment_form, can_pay=can_act,
-                           highlighted_print=highlighted,
+                           payment_form=payment_form, can_pay=can_act and current_user.role != Role.SPECIALIST,
+                           highlighted_print=highlighted, specialists=specialists,
+                           step_dues=current_step_dues(dossier, calendar_for(dossier.unit)) if dossier.step else None,
+                           proposal=proposal_of(dossier) if dossier.step == Step.APPROVAL else None,
+                           step_labels={step.value: step.label for step in Step},
                            due_estimated=crosses_estimated_days(calendar_for(dossier.unit), dossier.received_at,
                                                                 dossier.due_at))
+
+
+ACTING_ROLES = (Role.CLERK, Role.CHAIR, Role.SPECIALIST)
+
+
+def _specialists_of(unit_id: int) -> list[User]:
+    return db.session.scalars(select(User).where(User.unit_id == unit_id, User.role == Role.SPECIALIST,
+                                                 User.is_active.is_(True)).order_by(User.office, User.full_name)).all()
 
 
 def _action_available(dossier: Dossier, action: Action) -> bool:
@@ -290,7 +308,7 @@ def _action_available(dossier: Dossier, action: Action) -> bool:
 
 
 @bp.post("/<int:dossier_id>/act")
-@desk_roles_only
+@roles_required(*ACTING_ROLES)
 def act(dossier_id: int):
     dossier = get_visible_or_404(Dossier, dossier_id)
     if dossier.unit_id != current_user.unit_id:
@@ -306,6 +324,7 @@ def act(dossier_id: int):
         note=form.note.data, to_office=form.to_office.data, reason=form.reason.data, outcome=form.outcome.data,
         new_due_at=form.new_due_at.data,
         corrections={name: form[name].data for name in CORRECTABLE_FIELDS} if action == Action.CORRECT else {},
+        assignee=_chosen_specialist(form.assignee_id.data) if action == Action.HAND_OVER else None,
     )
     try:
         apply_action(dossier, action, data, current_user, calendar_for(dossier.unit), local_now(),
@@ -332,6 +351,13 @@ def act(dossier_id: int):
         return redirect(url_for("home.index"), code=303)
     paper = PAPER_AFTER_ACTION.get(action)
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=paper.value if paper else None), code=303)
+
+
+def _chosen_specialist(user_id) -> User | None:
+    """The specialist picked for a hand-over, if any; the operation refuses one outside the unit."""
+    if not isinstance(user_id, int) or not 0 < user_id <= 2**31 - 1:
+        return None
+    return db.session.get(User, user_id)
 
 
 @bp.post("/<int:dossier_id>/payment")

@@ -125,7 +125,7 @@ def refusal(dossier_id: int):
     dossier = get_visible_or_404(Dossier, dossier_id)
     if dossier.outcome != Outcome.REFUSED:
         abort(404)
-    finish_event = next((e for e in reversed(dossier.events) if e.action == Action.FINISH), None)
+    finish_event = next((e for e in reversed(dossier.events) if e.action in (Action.FINISH, Action.APPROVE_RESULT)), None)
     return _dossier_pdf(dossier, Paper.REFUSAL, "reports/refusal.html", "tu-choi", dossier.resolved_at,
                         finish_event=finish_event)
 

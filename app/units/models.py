@@ -44,6 +44,11 @@ class Unit(db.Model):
     # the name of its Trung tâm Phục vụ hành chính công; blank: derived from `name` (app/reports/letterhead.py).
     official_name: Mapped[str] = mapped_column(String(300), default="", server_default="")
     centre_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The desk's address and phone, shown to the citizen on the public lookup.
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # A result not collected after this many days is flagged in "ready to return" (the desk calls the citizen).
+    return_wait_days: Mapped[int] = mapped_column(default=10, server_default="10")
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.name")

@@ -25,8 +25,18 @@ def visible_unit_ids() -> Select:
 
 
 def visible(stmt: Select, unit_id_column: InstrumentedAttribute) -> Select:
-    """`stmt` restricted to rows whose `unit_id_column` is in the current user's subtree."""
-    return stmt.where(unit_id_column.in_(visible_unit_ids()))
+    """`stmt` restricted to rows whose `unit_id_column` is in the current user's subtree, and further
+    to what the user's role may see of it when the column's model says so (`narrowed_for`: a
+    specialist sees only the dossiers handed to them)."""
+    return narrowed(stmt.where(unit_id_column.in_(visible_unit_ids())), unit_id_column.class_)
+
+
+def narrowed(stmt: Select, model) -> Select:
+    """`stmt` through `model.narrowed_for(stmt, user)` when the model defines it and someone is signed in."""
+    narrow = getattr(model, "narrowed_for", None)
+    if narrow is None or not current_user.is_authenticated:
+        return stmt
+    return narrow(stmt, current_user)
 
 
 def visible_units() -> Select:

@@ -1,7 +1,7 @@
 """kept papers: a dossier's receipt laid out once per dossier version
 
 Revision ID: r13b2c3d4e5f6
-Revises: r13a1f2c3d4e5
+Revises: r14b2fbk0002
 Create Date: 2026-12-05 17:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'r13b2c3d4e5f6'
-down_revision = 'r13a1f2c3d4e5'
+down_revision = 'r14b2fbk0002'
 branch_labels = None
 depends_on = None
 

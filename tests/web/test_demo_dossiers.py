@@ -170,3 +170,32 @@ def test_loading_the_demo_again_adds_no_dossiers(app, first_args):
     again = runner.invoke(args=["demo", "load", *small])
     assert again.exit_code == 0 and "Hồ sơ mẫu đã có sẵn" in again.output
     assert db.session.scalar(select(func.count()).select_from(Dossier)) == count
+
+
+def test_the_demo_digitises_most_documents_reuses_a_returning_citizens_scans_and_issues_signed_results(app):
+    from app.digitisation.models import StoredFile
+    from app.digitisation.signing import verify_pdf
+    from app.digitisation.results import trust_roots
+    from app.digitisation.store import read_verified
+    from app.dossiers.models import DossierDocument
+
+    wards, _, dossiers = _make_demo()
+    documents = db.session.scalars(select(DossierDocument)).all()
+    digitised = [d for d in documents if d.digitised_at is not None]
+    assert 0.4 < len(digitised) / len(documents) < 0.95  # not every dossier is digitised
+    with_file = [d for d in digitised if d.scan_file_id is not None]
+    assert with_file and len(with_file) < len(digitised)  # real files only for the recent weeks
+    assert b"DEMO" in read_verified(with_file[0].scan_file)
+    reused = [d for d in documents if d.reused_from_id is not None]
+    assert reused
+    for document in reused:
+        source = document.reused_from
+        assert source.dossier.applicant_id_number == document.dossier.applicant_id_number
+        assert source.dossier_id != document.dossier_id and document.scan_file_id == source.scan_file_id
+    forms = Counter(d.result_form for d in dossiers)
+    assert forms["paper"] and forms["digitised"] and forms["electronic"]
+    assert all(d.result_form is None for d in dossiers if d.state not in ("finished", "returned"))
+    electronic = next(d for d in dossiers if d.result_form == "electronic")
+    (report,) = verify_pdf(read_verified(electronic.result_file), trust_roots())
+    assert report.ok and "DEMO" in report.signer
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) > 0

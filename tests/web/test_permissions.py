@@ -3,7 +3,7 @@
 The matrix is checked against the app's URL map, so a new route without a row here fails the suite.
 """
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -96,6 +96,16 @@ ROUTES = {
                               data=lambda o: {"version": str(o["dossier"].version), "fee_due": "50.000",
                                               "fee_paid": "50.000", "payment_method": "cash",
                                               "paid_at": "23/11/2026 10:00", "receipt_number": "0001234"}),
+    "feedback.feedback_list": Route("GET", lambda o: "/feedback/?state=open", ALL_ROLES, scoped=False),
+    "feedback.feedback_new": Route("GET", lambda o: "/feedback/new", DESK_ROLES, scoped=False),
+    "feedback.feedback_detail": Route("GET", lambda o: f"/feedback/{feedback_of(o).id}", ALL_ROLES),
+    "feedback.feedback_assign": Route("POST", lambda o: f"/feedback/{feedback_of(o).id}/assign", DESK_ROLES,
+                                      success=303, data=lambda o: {"assigned_to": "Tư pháp - Hộ tịch"}),
+    "feedback.feedback_answer": Route("POST", lambda o: f"/feedback/{feedback_of(o).id}/answer", DESK_ROLES,
+                                      success=303, data=lambda o: {"answered_at": "24/11/2026 09:00",
+                                                                   "answer": "Đã trả lời công dân."}),
+    "feedback.feedback_rate": Route("POST", lambda o: f"/feedback/{feedback_of(o, answered=True).id}/rate",
+                                    DESK_ROLES, success=303, data=lambda o: {"satisfaction": "satisfied"}),
     "index.rubric_list": Route("GET", lambda o: "/index/rubrics", ALL_ROLES, scoped=False),
     "index.rubric_detail": Route("GET", lambda o: f"/index/rubrics/{index_objects(o)['rubric'].id}", ALL_ROLES,
                                  scoped=False),
@@ -144,6 +154,20 @@ ROUTES = {
     "reports.register_xlsx": Route("GET", lambda o: f"/units/{o['unit'].id}/register.xlsx?first_day=01/11/2026&last_day=30/11/2026",
                                    ALL_ROLES),
     "quarterly.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report-q.pdf?year=2025&quarter=4", ALL_ROLES),
+    # A period's report (issue 11): everyone of the unit or above reads it; only the unit's own chair writes
+    # and submits (a chair of another unit cannot even see it: 404); the higher unit's page of submissions.
+    "report.report_page": Route("GET", lambda o: f"/units/{o['unit'].id}/report?kind=quarter&year=2025&number=4", ALL_ROLES),
+    "report.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report.pdf?kind=month&year=2025&number=11",
+                               ALL_ROLES),
+    "report.report_docx": Route("GET", lambda o: f"/units/{o['unit'].id}/report.docx?kind=quarter&year=2025&number=4",
+                                ALL_ROLES),
+    "report.sections_save": Route("POST", lambda o: f"/units/{o['unit'].id}/report/sections", {Role.CHAIR}, success=303,
+                                  data=lambda o: {"kind": "quarter", "year": "2025", "number": "4",
+                                                  "assessment": "Đánh giá thử"}),
+    "report.report_submit": Route("POST", lambda o: f"/units/{o['unit'].id}/report/submit", {Role.CHAIR}, success=303,
+                                  data=lambda o: {"kind": "quarter", "year": "2025", "number": "4", "confirm": "1"}),
+    "report.submissions_page": Route("GET", lambda o: f"/units/{o['unit'].id}/submissions?kind=quarter&year=2025&number=4",
+                                     {Role.CHAIR, Role.OFFICER, Role.ADMIN}),
     # Public: the citizen's lookup by code and PIN (issue 6); anyone, signed in or not, the same answer.
     "lookup.lookup": Route("GET", lambda o: f"/tra-cuu?code={o['dossier'].code}&pin={o['dossier'].lookup_pin}",
                            ALL_ROLES, scoped=False),
@@ -158,6 +182,7 @@ ROUTES = {
     "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),
     "stats.figures_export": Route("GET", lambda o: f"/units/{o['unit'].id}/figures.xlsx?period=year&year=2026", ALL_ROLES),
     "stats.comparison": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison?period=month&year=2026&number=10", ALL_ROLES),
+    "stats.qd766_unit": Route("GET", lambda o: f"/units/{o['unit'].id}/766?month=2026-11", ALL_ROLES),
     "stats.comparison_export": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison.csv", ALL_ROLES),
     "worktime.calendar_view": Route("GET", lambda o: f"/calendar/?unit_id={o['unit'].id}", ALL_ROLES),
     # The unit is in the form, not the URL: see test_an_administrator_cannot_declare_a_day_for_another_ward.
@@ -171,11 +196,27 @@ ROUTES = {
                                        scoped=False),
 }
 
+# A specialist civil servant opens their desk, their account and the dossiers handed to them — the
+# matrix's dossier is not handed to anyone, so those answer 404 (test_specialist_desk.py hands one).
+HANDED_DOSSIER_ROUTES = {"dossiers.detail", "dossiers.act", "reports.control"}
+for _endpoint in ("home.index", "auth.login", "auth.logout", "auth.password_change", "dossiers.search",
+                  "lookup.lookup", *HANDED_DOSSIER_ROUTES):
+    ROUTES[_endpoint] = replace(ROUTES[_endpoint], roles=ROUTES[_endpoint].roles | {Role.SPECIALIST})
+
 # Open to everyone: no login, nothing scoped to a ward.
 PUBLIC_ENDPOINTS = {"lookup.lookup", "lookup.rate", "digitisation.public_result"}
 
 # Who signs in: users in ward A, in the district above A, and in the city above everything.
-USERS = ["clerk_a", "chair_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
+USERS = ["clerk_a", "chair_a", "specialist_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
+
+
+def feedback_of(objects: dict, answered: bool = False):
+    """An item of the target ward's feedback register (answered, for the rating route); made once per test."""
+    if "feedback" not in objects:
+        from test_feedback import make_feedback
+        objects["feedback"] = make_feedback(objects["unit"], datetime(2026, 11, 23, 9, 0),
+                                            datetime(2026, 11, 24, 9, 0) if answered else None)
+    return objects["feedback"]
 
 
 def paper_job(objects: dict) -> PaperJob:
@@ -247,6 +288,8 @@ def _expected(route: Route, user, target_ward) -> int:
         return 403
     if route.scoped and not target_ward.is_within(user.unit):
         return 404
+    if user.role == Role.SPECIALIST and route.scoped:
+        return 404  # not handed to them
     return route.success
 
 
