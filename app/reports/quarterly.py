@@ -24,7 +24,7 @@ from app.reports.letterhead import Signer, committee_signer
 from app.reports.pdf import FONT_FAMILY, render_pdf
 from app.stats import periods
 from app.stats.chart import ChartMonth, volume_rate_chart
-from app.stats.figures import COUNT_NAMES, Counts, Report06, children_report, report_06, satisfaction
+from app.stats.figures import COUNT_NAMES, Counts, Report06, children_report, report_06, satisfaction, unit_total
 from app.stats.index_service import RATE_FIGURES, RubricNotFound, UnitScore, score_unit
 from app.stats.par_index import Status, competition_ranks
 from app.stats.periods import ROMAN, Period, PeriodKind
@@ -250,7 +250,8 @@ def _months(unit: Unit, year: int, quarter: int, cutoff_day: int, end: date) -> 
     months = []
     for number in range(3 * quarter - 2, 3 * quarter + 1):
         month = periods.month(year, number, cutoff_day)
-        counts = report_06(unit, month.start, min(month.end, end)).total if month.start <= end else Counts()
+        # The month's total only: the per-field table and the offerings are the quarter's, counted once.
+        counts = unit_total(unit, month.start, min(month.end, end)) if month.start <= end else Counts()
         months.append(ChartMonth(year, number, counts.online, counts.direct_or_post, counts.on_time_rate))
     return months
 

@@ -4,7 +4,7 @@ Only added columns (nullable or with a server default) and indexes: a batch rebu
 on SQLite would drop the name index's triggers.
 
 Revision ID: r16a1b2c3d4e5
-Revises: r14b2fbk0002
+Revises: r13b2c3d4e5f6
 Create Date: 2026-12-05 16:40:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'r16a1b2c3d4e5'
-down_revision = 'r14b2fbk0002'
+down_revision = 'r13b2c3d4e5f6'
 branch_labels = None
 depends_on = None
 
