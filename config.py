@@ -57,8 +57,13 @@ class Config:
     OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:00-12:00,13:00-17:00")
     # What a supplement request does to the clock: "pause" or "restart" (DOMAIN.md).
     SUPPLEMENT_RULE = os.environ.get("SUPPLEMENT_RULE", "pause")
+    # Working days within which feedback (phản ánh, kiến nghị) is answered: app/feedback/rules.py.
+    FEEDBACK_ANSWER_DAYS = int(os.environ.get("FEEDBACK_ANSWER_DAYS", "10"))
     # 15: government reporting periods (Decree 09/2019); 1: calendar periods.
     REPORT_CUTOFF_DAY = int(os.environ.get("REPORT_CUTOFF_DAY", "15"))
+    # A period's report is due at the higher unit this many working days after the period's last day
+    # (app/reports/submission_rules.py). A default to confirm against the province's reporting regime.
+    REPORT_SUBMIT_DAYS = int(os.environ.get("REPORT_SUBMIT_DAYS", "2"))
 
     # The longest one SQL statement of a request may run, by kind of request (app/db_budget.py): the
     # database stops it and the user reads why (503). Commands and background jobs have no limit.
@@ -107,6 +112,25 @@ class Config:
     TRUSTED_PROXIES = ""
 
     TEMPLATES_STRICT = False
+
+    # Digitisation (app/digitisation, README "Digitisation"): scanned documents and results, stored once by
+    # content hash. Several app servers must share this folder (an NFS or similar mount, the same path).
+    FILES_DIR = os.environ.get("FILES_DIR", str(INSTANCE_DIR / "files"))
+    SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", str(10 * 1024 * 1024)))
+    # A4 at 600 dpi is 35 million pixels; beyond 40 million a scan is refused before it is decoded.
+    SCAN_MAX_PIXELS = int(os.environ.get("SCAN_MAX_PIXELS", "40000000"))
+    # What a PDF's compressed streams may inflate to, all together (a small file must not expand to gigabytes).
+    SCAN_MAX_EXPANDED_BYTES = int(os.environ.get("SCAN_MAX_EXPANDED_BYTES", str(200 * 1024 * 1024)))
+    SCAN_MAX_PAGES = 500
+    # Electronic results are signed (PAdES) with the unit's PKCS#12 certificate: RESULT_SIGNING_DIR/<unit
+    # code>.p12 if present, else RESULT_SIGNING_PKCS12; both opened with RESULT_SIGNING_PASSWORD.
+    RESULT_SIGNING_DIR = os.environ.get("RESULT_SIGNING_DIR", str(INSTANCE_DIR / "certs"))
+    RESULT_SIGNING_PKCS12 = os.environ.get("RESULT_SIGNING_PKCS12", "")
+    RESULT_SIGNING_PASSWORD = os.environ.get("RESULT_SIGNING_PASSWORD", "")
+    # Extra trusted root certificates (PEM or DER files, comma-separated) for `flask results verify`; the CA
+    # certificates inside the configured PKCS#12 files are trusted as well.
+    RESULT_TRUST_ROOTS = os.environ.get("RESULT_TRUST_ROOTS", "")
+
     # Werkzeug's default (scrypt) in production; tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"
 
@@ -133,6 +157,8 @@ class TestConfig(Config):
     # Long papers: the tests run app.reports.jobs.run_pending themselves instead of a background thread.
     PAPER_JOBS_THREAD = False
     PAPERS_DIR = os.path.join(tempfile.gettempdir(), f"motcua-test-papers-{os.getpid()}")
+    FILES_DIR = os.path.join(tempfile.gettempdir(), f"motcua-test-files-{os.getpid()}")
+    RESULT_SIGNING_DIR = os.path.join(tempfile.gettempdir(), f"motcua-test-certs-{os.getpid()}")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     # `flask demo load` in tests: a few dossiers a week keep them fast (the default is a busy desk).
     DEMO_DOSSIERS_PER_DAY = 0.3

@@ -51,19 +51,26 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app import backup, htmx, jinja_filters, security
     from app.audit import recording as audit_recording
     from app.audit import views as audit_views
+    from app.auth import permissions
     from app.auth import views as auth_views
     from app.catalog import cli as catalog_cli
     from app.catalog import views as catalog_views
     from app.demo import cli as demo_cli
+    from app.digitisation import cli as digitisation_cli
+    from app.digitisation import views as digitisation_views
     from app.dossiers import cli as dossiers_cli
     from app.dossiers import views as dossier_views
+    from app.feedback import views as feedback_views
     from app.home import views as home_views
     from app.lookup.views import lookup_bp
     from app.reports.job_views import papers_bp
     from app.reports.quarterly_views import quarterly_bp
+    from app.reports.report_views import report_bp
     from app.reports.views import reports_bp
     from app.stats import cli as stats_cli
     from app.stats import index_cli, index_views
+    from app.stats import rollup_cli
+    from app.stats import qd766_views  # noqa: F401 (its routes are on stats_bp: imported before registering)
     from app.stats.views import stats_bp
     from app.units import cli as units_cli
     from app.units import views as units_views
@@ -77,10 +84,13 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         catalog_views.bp,
         worktime_views.bp,
         dossier_views.bp,
+        feedback_views.bp,
+        digitisation_views.bp,
         stats_bp,
         index_views.index_bp,
         reports_bp,
         quarterly_bp,
+        report_bp,
         papers_bp,
         lookup_bp,
         audit_views.bp,
@@ -90,13 +100,17 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     limiter.init_app(app)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
                           auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli,
-                          index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli):
+                          index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli,
+                          digitisation_cli.results_cli, rollup_cli.figures_cli):
         app.cli.add_command(command_group)
 
     jinja_filters.register(app)
     htmx.register(app)
     security.register(app)
+    permissions.register(app)
     audit_recording.register(app)
+    from app.stats import rollups
+    rollups.register()  # the figures' roll-ups follow every write of a dossier (same transaction)
     _register_error_pages(app)
     return app
 

@@ -7,6 +7,9 @@ never be replayed over the restored pages, and keeps the replaced database besid
 
 PostgreSQL: `pg_dump --format=custom` (the password in PGPASSWORD, never on the command line),
 checked with `pg_restore`; restore is `pg_restore --clean --if-exists --single-transaction`.
+
+Both: the digitisation file store (FILES_DIR) goes into `<backup>.files.tar` beside the copy, and comes
+back with the restore (app/digitisation/backup_files.py).
 """
 import errno
 import os
@@ -14,6 +17,7 @@ import shlex
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 import tempfile
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -22,9 +26,12 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import URL
 
+from app.digitisation.backup_files import archive_path, check_archive, missing_files, restore_archive, write_archive
+from app.digitisation.models import StoredFile
+from app.digitisation.store import files_dir
 from app.extensions import db
 
 
@@ -271,6 +278,41 @@ def backup_cli(out: Path | None) -> None:
         raise BackupError(f"Không hỗ trợ sao lưu cơ sở dữ liệu {url.get_backend_name()}.")
     click.echo(f"Đã sao lưu vào {copy.path} ({_megabytes(copy.size)}, phiên bản cấu trúc {copy.schema_version}); "
                "bản sao đã được kiểm tra.")
+    _backup_files(copy.path)
+
+
+def _backup_files(database_copy: Path) -> None:
+    """The file store (scans, results) into `<backup>.files.tar`, after the database's copy (see
+    app/digitisation/backup_files.py), written beside it and renamed into place once it reads back."""
+    archive = archive_path(database_copy)
+    with _replaced_when_done(archive) as temporary:
+        files = write_archive(files_dir(), temporary)
+        if check_archive(temporary) != files.count:
+            raise BackupError(f"Tệp kho {archive} không đọc lại được đủ {files.count} tệp.")
+    click.echo(f"Kho tệp số hóa ({files_dir()}): {files.count} tệp, {_megabytes(files.size)} vào {archive}.")
+    if files.damaged:
+        click.echo(f"CẢNH BÁO: {len(files.damaged)} tệp trong kho không còn khớp mã băm, không được sao lưu: "
+                   f"{', '.join(files.damaged[:5])}{' …' if len(files.damaged) > 5 else ''}", err=True)
+
+
+def _restore_files(backup_file: Path) -> None:
+    archive = archive_path(backup_file)
+    if not archive.is_file():
+        click.echo(f"Không có {archive.name} bên cạnh bản sao lưu: kho tệp số hóa giữ nguyên.")
+    else:
+        try:
+            restored, refused = restore_archive(archive, files_dir())
+        except (OSError, tarfile.TarError) as error:
+            raise BackupError(f"Không phục hồi được kho tệp từ {archive}: {error}.") from error
+        click.echo(f"Đã phục hồi {restored} tệp số hóa vào {files_dir()}.")
+        if refused:
+            click.echo(f"Bỏ qua {len(refused)} mục không hợp lệ trong {archive.name}: {', '.join(refused[:5])}", err=True)
+    digests = db.session.scalars(select(StoredFile.sha256)).all()
+    missing = missing_files(files_dir(), digests)
+    db.session.remove()
+    if missing:
+        click.echo(f"CẢNH BÁO: {len(missing)} tệp cơ sở dữ liệu nhắc tới không có trong kho: "
+                   f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}", err=True)
 
 
 @backup_cli.command("restore")
@@ -304,3 +346,4 @@ def restore_command(backup_file: Path, force: bool) -> None:
         raise BackupError(f"Không hỗ trợ phục hồi cơ sở dữ liệu {url.get_backend_name()}.")
     click.echo(f"Đã phục hồi từ {backup_file} (phiên bản cấu trúc {copy.schema_version}). "
                "Nếu mã nguồn mới hơn bản sao lưu, chạy tiếp: flask --app wsgi db upgrade")
+    _restore_files(backup_file)

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from flask import Flask
 
+from app.catalog.fees import format_vnd
+
 
 def format_date(value: date | datetime | None) -> str:
     if value is None:
@@ -79,6 +81,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime_vn")
     app.add_template_filter(format_iso_datetime, "iso_datetime_vn")
     app.add_template_filter(format_number, "number_vn")
+    app.add_template_filter(format_vnd, "vnd")
     app.add_template_filter(format_working_time, "working_time_vn")
     app.add_template_filter(format_working_span, "working_span_vn")
     app.add_template_filter(weekday_name, "weekday_vn")

@@ -135,7 +135,7 @@ class World:
 @pytest.fixture
 def world(app) -> World:
     """City → district → ward A, and ward B straight under the city; a user of every role in each place
-    that role lives (clerks and chairs in wards; officers and admins in the city and the district)."""
+    that role lives (clerks, chairs and specialists in wards; officers and admins in the city and the district)."""
     city = make_unit("000.00.00.H99", "Thành phố Thử", UnitKind.CITY)
     district = make_unit("000.01.00.H99", "Quận Thử", UnitKind.DISTRICT, city)
     ward_a = make_unit("000.01.01.H99", "Phường Ánh Dương", UnitKind.WARD, district)
@@ -145,6 +145,8 @@ def world(app) -> World:
         users[f"clerk_{where}"] = make_user(f"clerk.{where}", Role.CLERK, unit, "Nguyễn Thị Một Cửa")
         users[f"chair_{where}"] = make_user(f"chair.{where}", Role.CHAIR, unit, "Trần Văn Chủ Tịch")
         users[f"admin_{where}"] = make_user(f"admin.{where}", Role.ADMIN, unit)
+        users[f"specialist_{where}"] = make_user(f"specialist.{where}", Role.SPECIALIST, unit, "Lê Văn Chuyên Môn")
+        users[f"specialist_{where}"].office = "Công chức Tư pháp – Hộ tịch"
     users["officer_district"] = make_user("officer.district", Role.OFFICER, district)
     users["admin_district"] = make_user("admin.district", Role.ADMIN, district)
     users["officer_city"] = make_user("officer.city", Role.OFFICER, city)

@@ -26,6 +26,8 @@ class AuditKind(StrEnum):
     IMPORT = "import"
     USER_CHANGED = "user_changed"
     CALENDAR_CHANGED = "calendar_changed"
+    REPORT_WRITTEN = "report_written"
+    REPORT_SUBMITTED = "report_submitted"
 
     @property
     def label(self) -> str:
@@ -42,6 +44,8 @@ KIND_LABELS = {
     AuditKind.IMPORT: "Nhập sổ theo dõi hồ sơ",
     AuditKind.USER_CHANGED: "Thay đổi tài khoản",
     AuditKind.CALENDAR_CHANGED: "Xác nhận lịch làm việc",
+    AuditKind.REPORT_WRITTEN: "Viết nội dung báo cáo",
+    AuditKind.REPORT_SUBMITTED: "Gửi báo cáo cấp trên",
 }
 
 

@@ -29,6 +29,8 @@ class UserForm(Form):
                             filters=[nfc])
     role = SelectField("Vai trò", choices=options((role.value, label) for role, label in ROLE_LABELS.items()))
     unit_id = SelectField("Đơn vị", coerce=record_id)
+    office = StringField("Chức danh, lĩnh vực (công chức chuyên môn)", validators=[Length(max=200)], filters=[nfc],
+                         description="Ví dụ: Công chức Tư pháp – Hộ tịch. Hồ sơ giao cho người này được ghi là đang ở đây.")
     # Not Optional(): a password of spaces only must be refused, not taken for "unchanged".
     password = PasswordField(
         "Mật khẩu",

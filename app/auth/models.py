@@ -21,6 +21,9 @@ class Role(StrEnum):
     CHAIR = "chair"  # chủ tịch UBND: reviews figures, approves apologies, signs reports
     OFFICER = "officer"  # cán bộ cấp trên: sees every unit below theirs
     ADMIN = "admin"  # quản trị: users, units, catalog, calendar
+    # công chức chuyên môn (tư pháp–hộ tịch, địa chính, văn hóa–xã hội…): examines the dossiers handed
+    # to them and nothing else of the ward (app/auth/permissions.SPECIALIST_ENDPOINTS)
+    SPECIALIST = "specialist"
 
     @property
     def label(self) -> str:
@@ -32,6 +35,7 @@ ROLE_LABELS = {
     Role.CHAIR: "Chủ tịch UBND",
     Role.OFFICER: "Cán bộ cấp trên",
     Role.ADMIN: "Quản trị hệ thống",
+    Role.SPECIALIST: "Công chức chuyên môn",
 }
 
 MIN_PASSWORD_LENGTH = 12
@@ -53,6 +57,8 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(String(20))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # A specialist's post ("Công chức Tư pháp – Hộ tịch"): where a dossier handed to them is said to be.
+    office: Mapped[str] = mapped_column(String(200), default="", server_default="")
     last_login_at: Mapped[datetime | None]
     # Flask-Login's "alternative id": sessions and remember cookies hold "<id>.<token>"; changing the
     # token (new password, deactivation, signing out) ends all of them at once.

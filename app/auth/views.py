@@ -188,6 +188,7 @@ def _apply_user_form(user: User, form: UserForm) -> None:
     user.username = form.username.data
     user.full_name = form.full_name.data
     user.role = Role(form.role.data)
+    user.office = form.office.data or ""
     user.unit_id = form.unit_id.data  # choices are the visible units only, so this stays in scope
     if user.is_active and not form.is_active.data:
         user.deactivate()  # its sessions end now; reactivating later does not bring them back

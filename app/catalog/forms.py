@@ -1,6 +1,6 @@
 """The form to add or change one of a unit's offerings."""
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, NumberRange
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from app.catalog.models import TIME_UNIT_LABELS, OnlineKind, SupplementRule
 from app.forms_vi import BoundedDecimalField, Form, VietnameseDateField, options
@@ -19,6 +19,9 @@ class OfferingForm(Form):
     )
     committed_unit = SelectField("Đơn vị thời gian", choices=options((u.value, label) for u, label in TIME_UNIT_LABELS.items()))
     at_desk = BooleanField("Tiếp nhận tại Bộ phận Một cửa", default=True)
+    accepts_for_others = BooleanField(
+        "Tiếp nhận cả hồ sơ của phường/xã khác trong tỉnh (không phụ thuộc địa giới hành chính)",
+        description="Ở cấp tỉnh/thành phố: công bố danh mục một lần cho mọi phường/xã trực thuộc.")
     online_kind = SelectField("Dịch vụ công trực tuyến", choices=options((k.value, k.label) for k in OnlineKind))
     supplement_rule = SelectField(
         "Khi yêu cầu bổ sung hồ sơ",
@@ -26,6 +29,15 @@ class OfferingForm(Form):
                          (SupplementRule.RESTART.value, "Tính lại từ đầu khi nhận đủ")]),
     )
     active_from = VietnameseDateField("Áp dụng từ ngày", validators=[DataRequired("Nhập ngày áp dụng.")])
+    # The internal procedure's split of the time (app/dossiers/steps.py); the specialist has the rest.
+    desk_percent = IntegerField("Bộ phận Một cửa (% thời gian)", validators=[
+        Optional(), NumberRange(min=0, max=90, message="Từ 0 đến 90%.")])
+    approval_percent = IntegerField("Lãnh đạo duyệt (% thời gian)", validators=[
+        Optional(), NumberRange(min=0, max=90, message="Từ 0 đến 90%.")])
+
+    def validate_approval_percent(self, field) -> None:
+        if (self.desk_percent.data or 0) + (field.data or 0) >= 100:
+            raise ValidationError("Bộ phận Một cửa và lãnh đạo cộng lại phải dưới 100%: công chức chuyên môn cần thời gian.")
 
 
 class ProcedureReviewForm(Form):

@@ -3,7 +3,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint, or_
+from sqlalchemy import ForeignKey, Numeric, String, Text, SmallInteger, UniqueConstraint, or_
+from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,6 +93,9 @@ class Procedure(db.Model):
     statutory_unit: Mapped[TimeUnit | None] = mapped_column(String(20))
     statutory_hours: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     statutory_days: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # Phí, lệ phí at the desk in đồng (0: free), read from the portal on import (the desk's channel,
+    # else post, else online) or set by an administrator; None: not known, the clerk types it.
+    fee_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 0))
     needs_review: Mapped[bool] = mapped_column(default=False, index=True)
     review_notes: Mapped[str] = mapped_column(Text, default="")
     search_key: Mapped[str] = mapped_column(Text, default="")
@@ -120,6 +124,14 @@ class Procedure(db.Model):
     def statutory_label(self) -> str:
         return format_time(self.statutory_value, self.statutory_unit)
 
+    def fee_for(self, channel: str) -> Decimal | None:
+        """The fee a dossier of this procedure owes when submitted by `channel`: that channel's amount
+        read from the portal (online fees may be lower), else the procedure's."""
+        for terms in self.channels:
+            if terms.channel == channel and terms.fee_amount is not None:
+                return terms.fee_amount
+        return self.fee_amount
+
 
 class ProcedureChannel(db.Model):
     """Processing time and fee of a procedure for one submission channel."""
@@ -134,6 +146,9 @@ class ProcedureChannel(db.Model):
     time_unit: Mapped[TimeUnit | None] = mapped_column(String(20))
     time_text: Mapped[str] = mapped_column(String(200), default="")
     fee_text: Mapped[str] = mapped_column(Text, default="")
+    # The fee and charge in đồng read from fee_text (app/catalog/fees.py); None when the portal's
+    # text states no amount (unknown, set locally, in USD, in thousands without the full figure).
+    fee_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 0))
     description: Mapped[str] = mapped_column(Text, default="")
 
     procedure: Mapped[Procedure] = relationship(back_populates="channels")
@@ -186,6 +201,14 @@ class Offering(db.Model):
     # None: the SUPPLEMENT_RULE setting applies.
     supplement_rule: Mapped[SupplementRule | None] = mapped_column(String(20))
     active_from: Mapped[date]
+    # The unit's desk also receives this procedure for the other units of the province (Decree 118/2025,
+    # receiving regardless of administrative boundary). On a higher unit it publishes the province's
+    # list once for all the wards below it.
+    accepts_for_others: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # The unit's split of the committed time between its steps (app/dossiers/steps.py), in percent:
+    # the desk's and the approval's; the specialist has the rest. Both None: the default split.
+    desk_percent: Mapped[int | None] = mapped_column(SmallInteger)
+    approval_percent: Mapped[int | None] = mapped_column(SmallInteger)
 
     unit: Mapped[Unit] = relationship()
     procedure: Mapped[Procedure] = relationship(lazy="joined")

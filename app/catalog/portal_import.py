@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.catalog.fees import read_fee
 from app.catalog.models import ChannelKind, Procedure, ProcedureChannel, RequiredDocument
 from app.catalog.portal_format import PortalProcedure, parse_portal_record
 from app.extensions import db
@@ -149,7 +150,8 @@ def _apply(procedure: Procedure, parsed: PortalProcedure, digest: str, now) -> N
     procedure.channels = [
         ProcedureChannel(channel=ChannelKind(terms.channel.value), time_value=terms.time_value,
                          time_unit=terms.time_unit, time_text=terms.time_text,
-                         fee_text=terms.fee_text, description=terms.description)
+                         fee_text=terms.fee_text, fee_amount=read_fee(terms.fee_text).amount,
+                         description=terms.description)
         for terms in parsed.channels
     ]
     procedure.documents = [
@@ -163,6 +165,9 @@ def _apply(procedure: Procedure, parsed: PortalProcedure, digest: str, now) -> N
          if kind.value in by_channel and by_channel[kind.value].time_value is not None),
         None,
     )
+    # The fee at the desk: read in the same channel order as the statutory time.
+    procedure.fee_amount = next((fee for kind in STATUTORY_CHANNEL_ORDER if kind.value in by_channel
+                                 and (fee := read_fee(by_channel[kind.value].fee_text).amount) is not None), None)
     procedure.set_statutory_time(statutory.time_value if statutory else None,
                                  statutory.time_unit if statutory else None)
     procedure.refresh_search_key()

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure, ProcedureChannel, RequiredDocument
 from app.demo.catalog import DEMO_PROCEDURES
+from app.demo.feedback import load_demo_feedback
 from app.demo.index_scores import load_demo_index_scores
+from app.demo.digitisation import digitisation_summary
 from app.demo.dossiers import DEFAULT_DOSSIERS_PER_DAY, DEFAULT_MONTHS, DEFAULT_SEED, Summary, load_demo_dossiers
 from app.dossiers.ontime import Resolution
 from app.extensions import db
@@ -34,19 +36,32 @@ DEMO_WARDS = [
 SHORTENING_STEP = {"000.06.01.H26": 1, "000.01.01.H26": 2, "000.16.01.H26": 4}
 
 
+CROSS_WARD_FIELDS = ("Hộ tịch", "Chứng thực")
+
+
+def demo_fee(text: str) -> Decimal:
+    """The demo catalog's fee text ("8.000 đồng/bản", "Miễn phí") in đồng: our own notation, not the portal's."""
+    amount = text.split(" đồng")[0].replace(".", "")
+    return Decimal(amount) if amount.isdigit() else Decimal(0)
+
+
+DEMO_SPECIALIST_OFFICE = "Công chức Tư pháp - Hộ tịch"
+
+
 def demo_users() -> list[tuple[str, str, Role, str]]:
     users = [
         ("admin", "Quản trị hệ thống", Role.ADMIN, DEMO_CITY[0]),
         ("canbo.thanhpho", "Lê Minh Tuấn", Role.OFFICER, DEMO_CITY[0]),
     ]
     people = {
-        "000.06.01.H26": ("hadong", "Nguyễn Thị Hương", "Trần Văn Đức"),
-        "000.01.01.H26": ("hoankiem", "Phạm Thu Trang", "Đỗ Quang Vinh"),
-        "000.16.01.H26": ("socson", "Hoàng Thị Lan", "Bùi Đức Thắng"),
+        "000.06.01.H26": ("hadong", "Nguyễn Thị Hương", "Trần Văn Đức", "Vũ Thị Mai"),
+        "000.01.01.H26": ("hoankiem", "Phạm Thu Trang", "Đỗ Quang Vinh", "Ngô Văn Hải"),
+        "000.16.01.H26": ("socson", "Hoàng Thị Lan", "Bùi Đức Thắng", "Đặng Thị Thu"),
     }
-    for code, (slug, clerk, chair) in people.items():
+    for code, (slug, clerk, chair, specialist) in people.items():
         users.append((f"motcua.{slug}", clerk, Role.CLERK, code))
         users.append((f"chutich.{slug}", chair, Role.CHAIR, code))
+        users.append((f"tuphap.{slug}", specialist, Role.SPECIALIST, code))
     return users
 
 
@@ -74,9 +89,10 @@ def load_demo(today: date) -> bool:
                                   is_demo=True, updated_at=local_now())
             procedure.channels = [
                 ProcedureChannel(channel=channel, time_value=Decimal(value), time_unit=unit,
-                                 time_text=f"{value} (dữ liệu mẫu)", fee_text=fee)
+                                 time_text=f"{value} (dữ liệu mẫu)", fee_text=fee, fee_amount=demo_fee(fee))
                 for channel in (ChannelKind.DIRECT, ChannelKind.ONLINE, ChannelKind.POST)
             ]
+            procedure.fee_amount = demo_fee(fee)
             procedure.documents = [
                 RequiredDocument(position=index, name=doc, originals=originals, copies=copies)
                 for index, (doc, originals, copies) in enumerate(documents, start=1)
@@ -93,7 +109,9 @@ def load_demo(today: date) -> bool:
             value, unit = procedure.statutory_value, procedure.statutory_unit
             if index % step == 0:
                 value, unit = _shortened(value, unit)
+            # Civil status and certification: received at any ward's centre of the province (Decree 118/2025).
             offering = Offering(unit=ward, procedure=procedure, active_from=active_from,
+                                accepts_for_others=procedure.field in CROSS_WARD_FIELDS,
                                 at_desk=index != len(procedures) - 1,
                                 online_kind=OnlineKind.END_TO_END if index % 3 == 0 else OnlineKind.PARTIAL)
             offering.set_committed_time(value, unit)
@@ -101,7 +119,8 @@ def load_demo(today: date) -> bool:
 
     units_by_code = {unit.code: unit for unit in [city, *wards]}
     for username, full_name, role, unit_code in demo_users():
-        user = User(username=username, full_name=full_name, role=role, unit=units_by_code[unit_code])
+        user = User(username=username, full_name=full_name, role=role, unit=units_by_code[unit_code],
+                    office=DEMO_SPECIALIST_OFFICE if role == Role.SPECIALIST else "")
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
     db.session.commit()
@@ -145,13 +164,17 @@ def load_command(if_empty: bool, no_dossiers: bool, dossiers_per_day: float | No
                 click.echo("Hồ sơ mẫu đã có sẵn.")
             else:
                 print_dossier_summary(summary)
+                click.echo(digitisation_summary())
+        demo_wards = db.session.scalars(select(Unit).where(Unit.code.in_([code for code, _ in DEMO_WARDS]))).all()
+        feedback = load_demo_feedback(demo_wards, today) if not no_dossiers else 0
+        if feedback:
+            click.echo(f"Đã tạo {format_number(feedback)} phản ánh, kiến nghị mẫu.")
         # The index pages have something to score on first run: the default rubrics of this year and the last.
         for year in (today.year - 1, today.year):
             created = [code for code, is_new in load_default_rubrics(year) if is_new]
             if created:
                 click.echo(f"Bộ tiêu chí mặc định năm {year}: {', '.join(created)}.")
         db.session.flush()
-        demo_wards = db.session.scalars(select(Unit).where(Unit.code.in_([code for code, _ in DEMO_WARDS]))).all()
         scores = load_demo_index_scores(demo_wards, today) if demo_wards else None
         if scores is not None:
             click.echo(f"Điểm chỉ số CCHC mẫu năm {today.year - 1} và {today.year}: {scores.confirmed} tiêu chí tự chấm "

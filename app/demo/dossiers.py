@@ -19,11 +19,13 @@ from sqlalchemy.orm import selectinload
 from app.audit.recording import simulated_history
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
+from app.demo.digitisation import DemoDigitisation
+from app.dossiers.handover import HandoverStep
 from app.dossiers.lifecycle import Action, DossierState
-from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome
+from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome, PaymentMethod
 from app.dossiers.ontime import Resolution
-from app.dossiers.operations import (ActionInput, Applicant, Intake, ReceivedDocument, apply_action,
-                                     preview_due_at, register_dossier)
+from app.dossiers.operations import (ActionInput, Applicant, Intake, PaymentInput, ReceivedDocument, apply_action,
+                                     preview_due_at, record_handover_step, record_payment, register_dossier)
 from app.extensions import db
 from app.lookup.models import DossierRating, Rating
 from app.lookup.rating_codes import issue_rating_code, rating_code_matches
@@ -36,6 +38,10 @@ DEFAULT_DOSSIERS_PER_DAY = 16.0
 """Mean dossiers a ward desk receives on a working day (before the ward's, weekday's and month's factors)."""
 DEFAULT_MONTHS = 12
 DEFAULT_SEED = 2025
+CROSS_WARD_SHARE = 0.06
+"""Share of a ward's dossiers of the listed procedures received at another ward's centre since 1 Jul 2025
+(Decree 118/2025): Hanoi's wards report a few percent of their dossiers received across boundaries."""
+CROSS_WARD_FROM = date(2025, 7, 1)
 BATCH_SIZE = 500
 """Dossiers written per commit."""
 
@@ -208,6 +214,7 @@ class _Desk:
     calendar: WorkingCalendar
     clerk: User
     chair: User | None
+    specialist: User | None  # the ward's civil servant for justice and civil status (tư pháp–hộ tịch)
     profile: WardProfile
     offerings: list[Offering]
     weights: list[float]
@@ -243,6 +250,9 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
     desks = [desk for ward in wards if (desk := _desk(ward)) is not None]
     rule = current_app.config["SUPPLEMENT_RULE"]
     life = _Life(rng, cutoff, today)
+    # Its own generator, so that adding dossiers received across boundaries left every other draw as it was.
+    cross = random.Random(f"cross-ward-{today.isoformat()}")
+    digitisation = DemoDigitisation([desk.unit for desk in desks], today, _months_before(today, months))
     summary = Summary()
     batch: list[Dossier] = []
     day = _months_before(today, months)
@@ -258,9 +268,17 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
                         * WEEKDAY_FACTORS[day.weekday()])
                 for received_at in sorted(_office_times(rng, desk.calendar, day, _poisson(rng, mean))):
                     offering = life.choose_offering(desk, received_at)
-                    dossier = register_dossier(_intake(rng, desk, offering, received_at), desk.calendar,
-                                               desk.clerk, rule, received_at)
-                    life.run(desk, offering, dossier)
+                    intake = _intake(rng, desk, offering, received_at)
+                    receiving = _receiving_desk(cross, desk, desks, offering, received_at)
+                    if receiving is None:
+                        dossier = register_dossier(intake, desk.calendar, desk.clerk, rule, received_at)
+                        life.run(desk, offering, dossier)
+                    else:
+                        intake.receiving_unit, intake.result_at_receiving = receiving.unit, cross.random() < 0.7
+                        dossier = register_dossier(intake, desk.calendar, receiving.clerk, rule, received_at,
+                                                   receiving_calendar=receiving.calendar)
+                        life.run(desk, offering, dossier, receiving=receiving, cross=cross)
+                    digitisation.record(dossier, desk.clerk.id if desk.clerk else None)
                     summary.add(dossier)
                     batch.append(dossier)
                     if len(batch) >= batch_size:
@@ -269,6 +287,15 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
         _write(batch)
     summary.rated = life.rated
     return summary
+
+
+def _receiving_desk(cross: random.Random, desk: _Desk, desks: list[_Desk], offering: Offering,
+                    received_at: datetime) -> "_Desk | None":
+    """Another ward's desk that received this dossier for `desk`, for a share of the listed procedures."""
+    if (received_at.date() < CROSS_WARD_FROM or not offering.accepts_for_others or len(desks) < 2
+            or cross.random() >= CROSS_WARD_SHARE):
+        return None
+    return cross.choice([other for other in desks if other is not desk])
 
 
 def _write(batch: list[Dossier]) -> None:
@@ -303,6 +330,7 @@ def _desk(ward: Unit) -> _Desk | None:
     parent = f", {ward.parent.name}" if ward.parent else ""
     return _Desk(
         unit=ward, calendar=calendar_for(ward), clerk=clerk, chair=_person(ward, Role.CHAIR),
+        specialist=_person(ward, Role.SPECIALIST),
         profile=WARD_PROFILES.get(ward.code, DEFAULT_PROFILE), offerings=latest,
         weights=[PROCEDURE_WEIGHTS.get(o.procedure.code, 1.0) for o in latest], documents=documents,
         fields={o.id: o.procedure.field for o in latest}, address_tail=f", {ward.name}{parent}",
@@ -422,6 +450,9 @@ class _Life:
     def __init__(self, rng: random.Random, cutoff: datetime, today: date):
         self.rng, self.cutoff, self.today = rng, cutoff, today
         self.rated = 0
+        # Payments draw from their own generator, so that adding them left the rest of the demo as it was.
+        self.payments = random.Random(f"payments-{today.isoformat()}")
+        self.receipts = 0
 
     def choose_offering(self, desk: _Desk, received_at: datetime) -> Offering:
         """The procedure of the next dossier: the desk's usual mix, except that in the last days, while a desk
@@ -456,9 +487,13 @@ class _Life:
         """A working day left before the present: enough for a kept dossier to be asked for papers or finished."""
         return working_time_between(desk.calendar, received_at, self.cutoff) >= _WORKING_DAY
 
-    def run(self, desk: _Desk, offering: Offering, dossier: Dossier) -> None:
-        self.desk, self.dossier = desk, dossier
+    def run(self, desk: _Desk, offering: Offering, dossier: Dossier, receiving: _Desk | None = None,
+            cross: random.Random | None = None) -> None:
+        self.desk, self.dossier, self.receiving, self.cross = desk, dossier, receiving, cross
         self.last = dossier.received_at
+        self._pay()  # at the desk that received it
+        if receiving is not None and not self._hand_over_there():
+            return  # still on its way to the resolving ward
         self.field = desk.fields[offering.id]
         hold = self._showcase(desk, dossier)
         if _hours_allowed(dossier) <= 4 and not hold:
@@ -487,6 +522,32 @@ class _Life:
                 desk.showcase[name] += 1
                 return name
         return ""
+
+    def _pay(self) -> None:
+        """The fee, when the procedure has one: an online dossier is mostly paid through the portal when it is
+        submitted (some by transfer, a few not yet), one at the desk in cash there and then (some by transfer
+        the same day), one by post by transfer; about 3% stay unpaid for a while (the desk's list shows them)."""
+        rng, dossier = self.payments, self.dossier
+        if not dossier.fee_due or rng.random() < 0.03:
+            return
+        received = dossier.received_at
+        if dossier.channel == ChannelKind.ONLINE:
+            method = PaymentMethod.ONLINE if rng.random() < 0.7 else PaymentMethod.TRANSFER
+            paid_at = received - timedelta(minutes=rng.randint(1, 90))
+        elif dossier.channel == ChannelKind.POST:
+            method, paid_at = PaymentMethod.TRANSFER, received + timedelta(minutes=rng.randint(5, 120))
+        else:
+            method = PaymentMethod.CASH if rng.random() < 0.85 else PaymentMethod.TRANSFER
+            paid_at = received + timedelta(minutes=rng.randint(1, 10))
+        recorded_at = max(paid_at, received) + _MINUTE
+        if recorded_at >= self.cutoff:
+            return
+        self.receipts += 1
+        number = f"{received:%y}-{self.receipts:06d}" if method != PaymentMethod.ONLINE else f"DVC{rng.randrange(10**9):09d}"
+        record_payment(dossier, PaymentInput(fee_due=None, fee_paid=int(dossier.fee_due), method=method,
+                                             paid_at=paid_at.replace(second=0, microsecond=0), receipt_number=number),
+                       self.desk.clerk, recorded_at, dossier.version)
+        self.last = max(self.last, recorded_at)
 
     def _act(self, at: datetime, action: Action, actor: User | None = None, **data) -> bool:
         """Apply `action` at `at` (kept after the previous action); False when that is not before the present."""
@@ -525,8 +586,16 @@ class _Life:
             return
         to_office = OFFICES.get(self.field, "Bộ phận chuyên môn")
         handover_minutes = min(rng.uniform(15, 300), 0.2 * self._remaining() / _MINUTE)
-        if not self._act(self._later(self.last, handover_minutes), Action.HAND_OVER, to_office=to_office):
+        # Dossiers still open today of the specialist's fields are handed to them by name (their desk
+        # then has something to show); the rest go to an office, as a unit that does not use the role does.
+        specialist = self.desk.specialist if hold and to_office == OFFICES["Hộ tịch"] else None
+        if not self._act(self._later(self.last, handover_minutes), Action.HAND_OVER, to_office=to_office,
+                         assignee=specialist):
             return
+        if specialist is not None and hold == "due_next":
+            # Examined already: submitted for the chair's approval (the chair's first page shows it).
+            self._act(self._later(self.last, 30), Action.SUBMIT_FOR_APPROVAL, actor=specialist,
+                      outcome="approved", note="Hồ sơ đủ điều kiện, đề nghị lãnh đạo duyệt.")
         if hold in ("overdue", "due_today", "due_next"):
             if hold == "overdue" and rng.random() < 0.5:
                 self._apologise(self._later(dossier.due_at, rng.randint(1, 3) * _DAY))
@@ -613,6 +682,12 @@ class _Life:
         """Hand the result over: at once online or at the counter; otherwise when the citizen comes, often on
         the appointment day."""
         rng, dossier = self.rng, self.dossier
+        returned_by = None
+        if dossier.result_at_receiving:
+            # Collected at the receiving desk: the result travels back first, and that desk returns it.
+            if not self._hand_result_back():
+                return
+            returned_by = self.receiving.clerk
         finished_at = self.last
         if quick:
             returned_at = self._later(finished_at, rng.uniform(5, 90))
@@ -620,9 +695,35 @@ class _Life:
             base = max(finished_at, dossier.due_at) if rng.random() < 0.5 else finished_at
             days = rng.choices((0, 1, 2, 3, 5, 10), (35, 30, 15, 8, 8, 4))[0]
             returned_at = self._later(base, days * _DAY + rng.uniform(5, 240))
-        if self._act(returned_at, Action.RETURN_RESULT, note=RETURN_NOTES[ChannelKind(dossier.channel)]):
+        if self._act(returned_at, Action.RETURN_RESULT, returned_by, note=RETURN_NOTES[ChannelKind(dossier.channel)]):
             # As at the desk: the rating code is drawn at the return and handed to the citizen.
             self._rate(issue_rating_code(dossier))
+
+    def _step(self, step: HandoverStep, at: datetime, actor: User) -> bool:
+        at = max(at, self.last + _MINUTE).replace(second=0, microsecond=0)
+        if at >= self.cutoff:
+            return False
+        record_handover_step(self.dossier, step, actor, at, "", self.dossier.version, self.receiving.calendar)
+        self.last = at
+        return True
+
+    def _hand_over_there(self) -> bool:
+        """The receiving desk sends the paper file (mostly the same day), the resolving ward acknowledges it;
+        about one in ten legs runs a working day late."""
+        cross, receiving = self.cross, self.receiving
+        sent = shift_by_working_time(receiving.calendar, self.last, timedelta(minutes=cross.uniform(20, 300)))
+        if not self._step(HandoverStep.SENT, sent, receiving.clerk):
+            return False
+        delay = cross.uniform(60, 420) + (_DAY if cross.random() < 0.1 else 0)
+        return self._step(HandoverStep.RECEIVED, self._later(self.last, delay), self.desk.clerk)
+
+    def _hand_result_back(self) -> bool:
+        cross = self.cross
+        if not self._step(HandoverStep.RESULT_SENT, self._later(self.last, cross.uniform(10, 240)), self.desk.clerk):
+            return False
+        delay = cross.uniform(60, 420) + (_DAY if cross.random() < 0.1 else 0)
+        back = shift_by_working_time(self.receiving.calendar, self.last, timedelta(minutes=delay))
+        return self._step(HandoverStep.RESULT_RECEIVED, back, self.receiving.clerk)
 
     def _rate(self, rating_code: str) -> None:
         """Perhaps the citizen's rating on the lookup page with the rating code handed over with the result,

@@ -56,6 +56,8 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     STOP = "stop"
     CORRECT = "correct"
+    SUBMIT_FOR_APPROVAL = "submit_for_approval"
+    APPROVE_RESULT = "approve_result"
 
     @property
     def label(self) -> str:
@@ -73,6 +75,8 @@ ACTION_LABELS = {
     Action.WITHDRAW: "Công dân rút hồ sơ",
     Action.STOP: "Dừng xử lý",
     Action.CORRECT: "Đính chính thông tin",
+    Action.SUBMIT_FOR_APPROVAL: "Trình lãnh đạo duyệt",
+    Action.APPROVE_RESULT: "Duyệt kết quả",
 }
 
 _OPEN = OPEN_STATES
@@ -91,7 +95,14 @@ TRANSITIONS: dict[Action, tuple[frozenset[DossierState], DossierState | None]] =
     Action.WITHDRAW: (_OPEN, DossierState.WITHDRAWN),
     Action.STOP: (_OPEN, DossierState.STOPPED),
     Action.CORRECT: (frozenset(DossierState), None),
+    # The specialist's proposal goes to the chair; the dossier stays in processing until approved.
+    Action.SUBMIT_FOR_APPROVAL: (frozenset({DossierState.IN_PROGRESS}), None),
+    Action.APPROVE_RESULT: (frozenset({DossierState.IN_PROGRESS}), DossierState.FINISHED),
 }
+
+# What a specialist civil servant (role "specialist") may do, and only on the dossiers handed to them
+# while they hold them: examine, ask for a supplement, hand the result back to the desk or submit it.
+SPECIALIST_ACTIONS = frozenset({Action.REQUEST_SUPPLEMENT, Action.SUBMIT_FOR_APPROVAL, Action.FINISH})
 
 
 class TransitionRefused(Exception):
@@ -101,6 +112,31 @@ class TransitionRefused(Exception):
 def allowed_actions(state: DossierState) -> list[Action]:
     """Actions that may start from `state`, in the order a clerk would look for them."""
     return [action for action, (sources, _) in TRANSITIONS.items() if state in sources]
+
+
+def refusal_for(role: str, action: Action, step: str | None) -> str | None:
+    """Why a person of `role` (app/auth/models.Role's value) may not take `action` on a dossier at
+    `step` (app/dossiers/steps.Step's value; None: no specialist holds it), or None if they may.
+
+    The state is checked separately (`next_state`); this is who acts at which step: a specialist
+    acts only while holding the dossier, only the holder submits, only the chair approves the result,
+    and a result waiting for the chair is not recorded by anyone else."""
+    if role == "specialist":
+        if action not in SPECIALIST_ACTIONS:
+            return "Công chức chuyên môn chỉ yêu cầu bổ sung, trình duyệt hoặc trả kết quả hồ sơ được giao."
+        if step != "specialist":
+            return "Hồ sơ không còn ở bước thẩm định của công chức chuyên môn."
+        return None
+    if action == Action.SUBMIT_FOR_APPROVAL:
+        return "Chỉ công chức chuyên môn được giao hồ sơ mới trình lãnh đạo duyệt."
+    if action == Action.APPROVE_RESULT:
+        if role != "chair":
+            return "Chỉ Chủ tịch UBND duyệt kết quả."
+        if step != "approval":
+            return "Hồ sơ chưa được trình duyệt kết quả."
+    if action == Action.FINISH and step == "approval":
+        return "Hồ sơ đang chờ lãnh đạo duyệt kết quả."
+    return None
 
 
 def next_state(state: DossierState, action: Action) -> DossierState:

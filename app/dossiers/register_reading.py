@@ -16,11 +16,12 @@ import openpyxl
 from sqlalchemy import select
 
 from app.bounds import check_day
+from app.catalog.fees import MAX_FEE
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.dossiers.lifecycle import Action, DossierState
-from app.dossiers.models import Outcome
+from app.dossiers.models import Outcome, PaymentMethod
 from app.dossiers.ontime import Resolution, classify
-from app.dossiers.register_format import CLASSIFICATION, COLUMNS, TIME_COLUMNS, format_time
+from app.dossiers.register_format import CLASSIFICATION, COLUMNS, OPTIONAL_COLUMNS, TIME_COLUMNS, format_time
 from app.extensions import db
 from app.importing import (ImportFileError, ImportProblem, check_file_size, check_xlsx_expansion,
                            read_csv_rows)
@@ -72,6 +73,14 @@ class RegisterRow:
     outcome: str
     returned_at: datetime | None
     apology_new_due_at: datetime | None
+    fee_due: int | None = None
+    fee_paid: int | None = None
+    payment_method: str = ""
+    paid_at: datetime | None = None
+    receipt_number: str = ""
+    documents_received: int | None = None
+    documents_digitised: int | None = None
+    result_form: str = ""
     number: int = 0  # the NNNN of a given code
     time_value: Decimal | None = None
     time_unit: str = ""
@@ -90,8 +99,9 @@ def read_register_file(path: str | Path) -> list[tuple[int, dict[str, str | date
     path = Path(path)
     check_file_size(path)
     if path.suffix.lower() == ".xlsx":
-        return read_xlsx_rows(path, COLUMNS, optional=[CLASSIFICATION])
-    columns = COLUMNS + ([CLASSIFICATION] if CLASSIFICATION in _csv_header(path) else [])
+        return read_xlsx_rows(path, COLUMNS, optional=[*OPTIONAL_COLUMNS, CLASSIFICATION])
+    header = _csv_header(path)
+    columns = COLUMNS + [column for column in (*OPTIONAL_COLUMNS, CLASSIFICATION) if column in header]
     return read_csv_rows(path, columns)
 
 
@@ -245,9 +255,12 @@ def parse_row(line: int, raw: dict[str, str | datetime], units: dict[str, Unit],
         if not code.startswith(prefix) or len(suffix) != 4 or not suffix.isdigit() or suffix == "0000":
             bad("code", f"mã «{code}» không đúng dạng {prefix}NNNN (mã định danh của đơn vị, ngày tiếp nhận, "
                         "số thứ tự 0001–9999)")
+    payment = _parse_payment(raw, received, bad)
+    digitisation = _parse_digitisation(raw, outcome, bad)
     if len(problems) > errors_before:
         return None
     return RegisterRow(
+        **payment, **digitisation,
         line=line, code=code, unit=unit, procedure=procedure, channel=channel, online_kind=online_kind,
         legacy_online_level=legacy_level, applicant_name=name, received_at=received,
         given_due_at=times["due_at"], supplement_requested_at=times["supplement_requested_at"],
@@ -255,6 +268,80 @@ def parse_row(line: int, raw: dict[str, str | datetime], units: dict[str, Unit],
         outcome=outcome, returned_at=times["returned_at"], apology_new_due_at=times["apology_new_due_at"],
         number=int(code[-4:]) if code else 0,
     )
+
+
+_RECEIPT_NUMBER = re.compile(r"[^\x00-\x1f<>]{0,40}")
+
+
+def _amount(value: str | datetime, column: str, bad) -> int | None:
+    text = _text(value).replace(" ", "")
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        bad(column, f"«{text[:20]}» không phải số tiền (số đồng, chỉ chữ số, ví dụ 70000)")
+        return None
+    if int(text) > MAX_FEE:
+        bad(column, "số tiền quá 1.000.000.000 đồng")
+        return None
+    return int(text)
+
+
+def _parse_payment(raw: dict, received: datetime | None, bad) -> dict:
+    """The optional fee columns of a row (blank when the file has none of them)."""
+    fee_due = _amount(raw.get("fee_due", ""), "fee_due", bad)
+    fee_paid = _amount(raw.get("fee_paid", ""), "fee_paid", bad)
+    method = _text(raw.get("payment_method", "")).lower()
+    if method and method not in {m.value for m in PaymentMethod}:
+        bad("payment_method", f"«{method[:20]}» không hợp lệ (cash, transfer, online hoặc để trống)")
+    try:
+        paid_at = parse_time(raw.get("paid_at", ""))
+    except ValueError as error:
+        bad("paid_at", str(error))
+        paid_at = None
+    receipt_number = _text(raw.get("receipt_number", ""))
+    if not _RECEIPT_NUMBER.fullmatch(receipt_number):
+        bad("receipt_number", "số biên lai dài quá 40 ký tự hoặc có ký tự không hợp lệ")
+    if fee_paid is not None and paid_at is None and not raw.get("paid_at"):
+        bad("paid_at", "có số tiền đã nộp nhưng thiếu thời điểm nộp")
+    if (paid_at is not None or method or receipt_number) and fee_paid is None and not raw.get("fee_paid"):
+        bad("fee_paid", "có thông tin nộp phí nhưng thiếu số tiền đã nộp")
+    if fee_paid and not method:
+        bad("payment_method", "có số tiền đã nộp nhưng thiếu hình thức nộp (cash, transfer hoặc online)")
+    if fee_paid is not None and fee_due is not None and fee_paid > fee_due:
+        bad("fee_paid", "số tiền đã nộp lớn hơn số phải nộp (fee_due)")
+    if paid_at is not None and received is not None and paid_at < received - timedelta(days=30):
+        bad("paid_at", "nộp phí trước ngày tiếp nhận quá 30 ngày")
+    return {"fee_due": fee_due, "fee_paid": fee_paid, "payment_method": method, "paid_at": paid_at,
+            "receipt_number": receipt_number}
+
+
+MAX_DOCUMENTS = 200  # documents of one dossier, as the intake form allows
+RESULT_FORMS = ("paper", "digitised", "electronic")
+
+
+def _count(value: str | datetime, column: str, bad) -> int | None:
+    text = _text(value).strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_DOCUMENTS:
+        bad(column, f"«{text[:20]}» không phải số giấy tờ (0–{MAX_DOCUMENTS})")
+        return None
+    return int(text)
+
+
+def _parse_digitisation(raw: dict, outcome: str, bad) -> dict:
+    """The optional digitisation columns of a row (blank when the file has none of them)."""
+    received = _count(raw.get("documents_received", ""), "documents_received", bad)
+    digitised = _count(raw.get("documents_digitised", ""), "documents_digitised", bad)
+    if digitised is not None and received is not None and digitised > received:
+        bad("documents_digitised", "số giấy tờ số hóa lớn hơn số giấy tờ tiếp nhận (documents_received)")
+    result_form = _text(raw.get("result_form", "")).strip().lower()
+    if result_form and result_form not in RESULT_FORMS:
+        bad("result_form", f"«{result_form[:20]}» không hợp lệ (paper, digitised, electronic hoặc để trống)")
+    elif result_form and outcome not in (Outcome.APPROVED, Outcome.REFUSED):
+        bad("result_form", "chỉ ghi hình thức kết quả cho hồ sơ có kết quả approved hoặc refused")
+    return {"documents_received": received if received is not None else digitised,
+            "documents_digitised": digitised, "result_form": result_form}
 
 
 def _check_order(times: dict[str, datetime | None], outcome: str, bad) -> None:

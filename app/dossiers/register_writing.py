@@ -12,11 +12,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.audit.recording import record_register_import
 from app.catalog.models import Procedure
 from app.dossiers.lifecycle import Action, DossierState, next_state
-from app.dossiers.models import Apology, Dossier, DossierCounter, DossierEvent, Outcome, SupplementPeriod, new_lookup_pin
+from app.dossiers.models import PAYMENT_ACTION, Apology, CopyKind, Dossier, DossierDocument, DossierCounter, DossierEvent, Outcome, SupplementPeriod, new_lookup_pin
 from app.dossiers.numbering import format_dossier_code
 from app.dossiers.operations import DESK_OFFICE, PROCESSING_OFFICE
 from app.dossiers.register_export import register_cells, register_select
-from app.dossiers.register_format import CHUNK_SIZE, COLUMNS, format_time
+from app.dossiers.register_format import CHUNK_SIZE, COLUMNS, OPTIONAL_COLUMNS, format_amount, format_time
 from app.dossiers.register_reading import (ENDINGS, RegisterRow, in_effect, offering_terms, parse_row,
                                            read_register_file, settle_times)
 from app.extensions import db
@@ -93,7 +93,11 @@ def row_cells(row: RegisterRow) -> list[str]:
             format_time(row.received_at), format_time(row.given_due_at),
             format_time(row.supplement_requested_at), format_time(row.supplement_received_at),
             format_time(row.finished_at), row.outcome, format_time(row.returned_at),
-            format_time(row.apology_new_due_at)]
+            format_time(row.apology_new_due_at),
+            format_amount(row.fee_due), format_amount(row.fee_paid), row.payment_method,
+            format_time(row.paid_at), row.receipt_number,
+            str(row.documents_received) if row.documents_received is not None else "",
+            str(row.documents_digitised) if row.documents_digitised is not None else "", row.result_form]
 
 def _check_duplicates(rows: list[RegisterRow], problems: list[ImportProblem]) -> None:
     """A code twice, or two rows alike where one has no code (a re-import could not tell them apart)."""
@@ -174,10 +178,10 @@ def _stored_dossiers(rows: list[RegisterRow]) -> tuple[dict[str, list[str]], dic
 
 
 def _differences(row: RegisterRow, stored: list[str]) -> list[tuple[str, str, str]]:
-    """(column, stored value, file value) where they differ; a blank code or due time states nothing."""
+    """(column, stored value, file value) where they differ; a blank code, due time or fee cell states nothing."""
     differences = []
-    for column, old, new in zip(COLUMNS, stored, row_cells(row), strict=True):
-        if old != new and not (column in ("code", "due_at") and not new):
+    for column, old, new in zip([*COLUMNS, *OPTIONAL_COLUMNS], stored, row_cells(row), strict=True):
+        if old != new and not (column in ("code", "due_at", *OPTIONAL_COLUMNS) and not new):
             differences.append((column, old, new))
     return differences
 
@@ -281,6 +285,9 @@ def _insert(rows: list[RegisterRow], file_name: str, now: datetime) -> None:
                                   "new_due_at": row.apology_new_due_at, "requested_at": now,
                                   "requested_by_id": None, "approved_at": now, "approved_by_id": None})
         db.session.execute(insert(DossierEvent.__table__), events)
+        documents = [document for row in chunk for document in _document_values(row, ids[row.code])]
+        if documents:
+            db.session.execute(insert(DossierDocument.__table__), documents)
         if periods:
             db.session.execute(insert(SupplementPeriod.__table__), periods)
         if apologies:
@@ -316,9 +323,24 @@ def _dossier_values(row: RegisterRow, events: list[dict], now: datetime) -> dict
         "outcome": row.outcome if row.outcome in (Outcome.APPROVED, Outcome.REFUSED) else None,
         "result_note": "", "resolved_at": row.finished_at, "resolution": row.resolution,
         "returned_at": row.returned_at, "created_by_id": None, "updated_at": now,
+        # A blank fee_due is what the catalog says the procedure costs by that channel.
+        "fee_due": row.fee_due if row.fee_due is not None else row.procedure.fee_for(row.channel),
+        "fee_paid": row.fee_paid, "payment_method": row.payment_method or None, "paid_at": row.paid_at,
+        "receipt_number": row.receipt_number,
+        "result_form": row.result_form or None,
         # One version step per event, as the desk's actions do (operations.events_since relies on it).
         "version": len(events),
     }
+
+
+def _document_values(row: RegisterRow, dossier_id: int) -> list[dict]:
+    """The documents the register counts: named by their position (the register names none), the first
+    `documents_digitised` digitised at receipt, without a file."""
+    digitised = row.documents_digitised or 0
+    return [{"dossier_id": dossier_id, "position": number, "name": f"Giấy tờ {number} (theo sổ)",
+             "copy_kind": CopyKind.ORIGINAL.value, "count": 1,
+             "digitised_at": row.received_at if number <= digitised else None}
+            for number in range(1, (row.documents_received or 0) + 1)]
 
 
 def history(row: RegisterRow, file_name: str) -> list[dict]:
@@ -345,7 +367,21 @@ def history(row: RegisterRow, file_name: str) -> list[dict]:
                 then(row.returned_at, Action.RETURN_RESULT, DESK_OFFICE, CITIZEN, {})
         else:
             then(row.finished_at, action, "", "", {"resolution": row.resolution})
+    if row.paid_at is not None:
+        _insert_payment_event(events, row)
     return events
+
+
+def _insert_payment_event(events: list[dict], row: RegisterRow) -> None:
+    """The payment as the desk records it (operations.record_payment), placed among the events by its time
+    (never before the receipt: an online payment made before the desk received the dossier follows it)."""
+    position = next((index for index, event in enumerate(events) if index and event["at"] > row.paid_at),
+                    len(events))
+    state = events[position - 1]["to_state"]
+    details = {"payment": {name: {"old": None, "new": value} for name, value in (
+        ("fee_paid", row.fee_paid), ("payment_method", row.payment_method or None),
+        ("paid_at", row.paid_at.isoformat()), ("receipt_number", row.receipt_number)) if value}}
+    events.insert(position, _event(row.paid_at, PAYMENT_ACTION, state, state, "", "", details))
 
 
 def _event(at: datetime, action: str, from_state: str | None, to_state: str, from_office: str, to_office: str,

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
-from app.dossiers.lifecycle import OPEN_STATES
-from app.dossiers.models import Apology, Dossier
+from app.dossiers.lifecycle import OPEN_STATES, Action, DossierState
+from app.dossiers.models import Apology, Dossier, DossierEvent
 from app.dossiers.queries import DeskClock, desk_list_condition
+from app.dossiers.steps import Step
 from app.extensions import db
 from app.stats.index_models import Criterion, ManualScore, Method, Rubric, Status
 from app.units.models import Unit
@@ -79,3 +80,44 @@ def watch_list(parent: Unit, clock: DeskClock) -> list[WatchRow]:
             for name, count in zip(names, counts, strict=True):
                 setattr(row, name, getattr(row, name) + count)
     return sorted(rows.values(), key=lambda row: (-row.overdue, -row.at_risk, fold(row.unit.name)))
+
+
+def results_to_approve(unit: Unit) -> list[tuple[Dossier, DossierEvent | None]]:
+    """The unit's dossiers a specialist submitted for approval (hồ sơ trình duyệt kết quả), the
+    earliest due first, each with its submission (the proposed outcome and note): two queries."""
+    dossiers = db.session.scalars(
+        select(Dossier).options(joinedload(Dossier.procedure), joinedload(Dossier.assignee))
+        .where(Dossier.unit_id == unit.id, Dossier.step == Step.APPROVAL.value,
+               Dossier.state == DossierState.IN_PROGRESS)
+        .order_by(Dossier.due_at, Dossier.id)).all()
+    return list(zip(dossiers, latest_submissions(dossiers), strict=True))
+
+
+def latest_submissions(dossiers: list[Dossier]) -> list[DossierEvent | None]:
+    """Each dossier's latest submission for approval, in the order of `dossiers` (one query)."""
+    ids = [dossier.id for dossier in dossiers]
+    if not ids:
+        return []
+    latest_ids = (select(func.max(DossierEvent.id))
+                  .where(DossierEvent.dossier_id.in_(ids), DossierEvent.action == Action.SUBMIT_FOR_APPROVAL.value)
+                  .group_by(DossierEvent.dossier_id))
+    events = {event.dossier_id: event for event in db.session.scalars(
+        select(DossierEvent).options(joinedload(DossierEvent.actor)).where(DossierEvent.id.in_(latest_ids)))}
+    return [events.get(dossier_id) for dossier_id in ids]
+
+
+def handed_to(user, limit: int = 50) -> dict[str, list[Dossier]]:
+    """A specialist's desk: the open dossiers they hold, the earliest step due first; those they
+    submitted, waiting for the chair; those waiting for the citizen's supplement."""
+    base = (select(Dossier).options(joinedload(Dossier.procedure), joinedload(Dossier.unit))
+            .where(Dossier.assignee_id == user.id))
+    return {
+        "holding": db.session.scalars(base.where(Dossier.step == Step.SPECIALIST.value,
+                                                 Dossier.state == DossierState.IN_PROGRESS)
+                                      .order_by(Dossier.step_due_at, Dossier.id).limit(limit)).all(),
+        "submitted": db.session.scalars(base.where(Dossier.step == Step.APPROVAL.value,
+                                                   Dossier.state == DossierState.IN_PROGRESS)
+                                        .order_by(Dossier.due_at, Dossier.id).limit(limit)).all(),
+        "awaiting_supplement": db.session.scalars(base.where(Dossier.state == DossierState.AWAITING_SUPPLEMENT)
+                                                  .order_by(Dossier.due_at, Dossier.id).limit(limit)).all(),
+    }

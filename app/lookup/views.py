@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import attempts
+from app.digitisation.results import has_public_result
 from app.dossiers.lifecycle import DossierState
 from app.dossiers.models import Dossier
 from app.extensions import db, limiter
@@ -46,6 +47,8 @@ class PublicStatus:
     readiness: str
     may_rate: bool
     rating: DossierRating | None
+    # Issued electronically: the signed PDF can be downloaded here (app/digitisation).
+    has_electronic_result: bool = False
 
 
 def _lookup_limits() -> str:
@@ -98,7 +101,7 @@ def public_status(dossier: Dossier, pin: str) -> PublicStatus:
         code=dossier.code, pin=pin, procedure_name=dossier.procedure.name, state_label=state.label,
         due_at=dossier.due_at, apology_due_at=dossier.apology_due_at, readiness=READINESS.get(state, ""),
         may_rate=state == DossierState.RETURNED and rating is None and dossier.rating_code_hash is not None,
-        rating=rating,
+        rating=rating, has_electronic_result=has_public_result(dossier),
     )
 
 

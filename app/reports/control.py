@@ -5,10 +5,12 @@ Pure logic: no Flask, no SQLAlchemy, no clock. The slip is Form 05 of Circular 0
 "Giao: <office>, <person> / Nhận: <office>, <person>", the time of the hand-off, and the result of
 that step — early, on time or late (trước hạn / đúng hạn / quá hạn) — with a note.
 
-The circulars do not say how a step is judged when the unit allots no share of the time to each
-office, and this app records none: so every step is judged against the dossier's due date *in
-force when the step happened*, with the rule that classifies the dossier itself (`classify`: by
-calendar date, or by time for a limit counted in working hours):
+A step that the unit gave its own share of the time (the desk's hand-over to a specialist, the
+specialist's submission for approval: app/dossiers/steps.py) is judged against that step's own due
+time, recorded on its event (`step_due_at`). The circulars do not say how a step is judged when the
+unit allots no share of the time to each office: every other step is judged against the dossier's due
+date *in force when the step happened*, with the rule that classifies the dossier itself (`classify`:
+by calendar date, or by time for a limit counted in working hours):
 
 - the due date in force starts as the one computed at receipt and moves only when a supplement is
   received (pause or restart rule, DOMAIN.md); an apology's new date never moves it (Decree
@@ -34,7 +36,7 @@ from app.dossiers.ontime import Resolution, classify
 
 CITIZEN_OFFICE = "Công dân"
 RECEIVE = "receive"  # the intake's event (not an Action)
-RESOLVING = frozenset({Action.FINISH, Action.WITHDRAW, Action.STOP})
+RESOLVING = frozenset({Action.FINISH, Action.APPROVE_RESULT, Action.WITHDRAW, Action.STOP})
 NOT_JUDGED = frozenset({RECEIVE, Action.RECEIVE_SUPPLEMENT, Action.RETURN_RESULT})
 
 
@@ -117,7 +119,12 @@ def control_rows(events: Sequence[StepEvent], final_due_at: datetime, counted_in
             continue
         from_office = event.from_office or office
         to_office = event.to_office
-        if event.action == RECEIVE:
+        if _moment(event.details.get("step_due_at")):
+            # A hand-over between the receiving desk and the resolving unit (app/dossiers/handover.py)
+            # has its own due time, set by the province's hand-over time.
+            judged_due = _moment(event.details["step_due_at"])
+            result = classify(event.at, judged_due, counted_in_hours)
+        elif event.action == RECEIVE:
             result, judged_due = None, due
         elif event.action in RESOLVING:
             judged_due = final_due_at
@@ -125,8 +132,8 @@ def control_rows(events: Sequence[StepEvent], final_due_at: datetime, counted_in
         elif event.action in NOT_JUDGED or from_office == CITIZEN_OFFICE:
             result, judged_due = None, due
         else:
-            judged_due = due
-            result = classify(event.at, due, counted_in_hours)
+            judged_due = _moment(event.details.get("step_due_at")) or due
+            result = classify(event.at, judged_due, counted_in_hours)
         from_office = from_office or CITIZEN_OFFICE
         if from_office == CITIZEN_OFFICE:
             # The citizen hands in (the dossier, a supplement): who recorded it received it.

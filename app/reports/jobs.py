@@ -34,7 +34,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.reports.models import JobStatus, PaperJob
 from app.reports.pdf import FONT_FAMILY
-from app.reports.quarterly import ReportPeriodError, build_quarterly_report, render_quarterly_html
+from app.reports.quarterly import ReportPeriodError, build_report, render_quarterly_html
 from app.worktime.clock import local_now
 
 log = logging.getLogger(__name__)
@@ -253,8 +253,8 @@ def _html_of(job: PaperJob) -> str:
         return render_template("reports/register.html", font_family=FONT_FAMILY,
                                **register_paper_context(job.unit, lines, first_day, last_day))
     if job.kind == "quarterly":
-        report = build_quarterly_report(job.unit, job.params["year"], job.params["quarter"], local_now().date(),
-                                        current_app.config["REPORT_CUTOFF_DAY"], job.params.get("number", ""))
+        report = build_report(job.unit, job.params.get("kind", "quarter"), job.params["year"], job.params["quarter"],
+                              local_now().date(), current_app.config["REPORT_CUTOFF_DAY"], job.params.get("number", ""))
         _progress(job, 2, "Đang dàn trang")
         return render_quarterly_html(report)
     raise ValueError(f"unknown paper job kind {job.kind!r}")

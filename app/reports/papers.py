@@ -149,5 +149,6 @@ PAPER_AFTER_ACTION = {
     "request_apology": Paper.APOLOGY,
     "approve_apology": Paper.APOLOGY,
     "finish": Paper.REFUSAL,
+    "approve_result": Paper.REFUSAL,
     "stop": Paper.STOPPING,
 }

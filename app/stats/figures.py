@@ -17,13 +17,14 @@ A rate with a zero denominator is None ("no data"), never 0 or 1.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Date, Select, String, and_, bindparam, case, false, func, or_, select
 
 from app.catalog.models import Procedure
-from app.catalog.queries import offering_summary
+from app.catalog.queries import offering_summary_under
 from app.dossiers.models import Dossier, SupplementPeriod
 from app.extensions import db
 from app.lookup.models import DossierRating, Rating
+from app.stats.qd766 import QD766_FIGURES
 from app.units.models import Unit
 from app.units.scope import subtree_unit_ids
 from app.vntext import fold
@@ -143,8 +144,143 @@ def _relevant_dossiers(unit_ids: Select, start_at: datetime, end_at: datetime) -
 
 
 def count_rows(unit_ids: Select, start: date, end: date, group_by: str) -> list[tuple[int, Counts]]:
+    """Report 06 counts of the dossiers of `unit_ids`, grouped by "procedure_id" or "unit_id", read from
+    the roll-ups (`app/stats/rollups.py`): equal to `reference_count_rows` over the dossiers, which
+    `flask figures verify` and the tests check.
+
+    Flows are summed over the months wholly inside the range and the days at its edges; stocks
+    (carried over = pending at the end of the day before `start`; pending and overdue at the end) are
+    the sums of their changes over every month before and the days of the last month. Open dossiers
+    count as their facts today say (overdue from their due day on), which is what the scan of the
+    dossiers answers for a period not over yet.
+    """
+    counts = _rollup_counts(list(db.session.scalars(unit_ids)) or [-1], start, end, group_by)
+    return [(key, counts[key]) for key in sorted(counts)]
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _flow_spans(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The months wholly inside [start, end] as [first, after) of their first days, and the edge days
+    as inclusive ranges (possibly empty)."""
+    first_full = start if start.day == 1 else _next_month(start)
+    after_last = (end + timedelta(days=1)).replace(day=1)
+    if first_full >= after_last:
+        return None, [(start, end)]
+    return (first_full, after_last), [(start, first_full - timedelta(days=1)), (after_last, end)]
+
+
+def _stock_spans(day: date) -> tuple[date, tuple[date, date]]:
+    """A stock at the end of `day`: the months before the first day of the month after `day`'s last
+    full month, and the days from there to `day`."""
+    after_full = (day + timedelta(days=1)).replace(day=1)
+    return after_full, (after_full, day)
+
+
+def _span_parameters(start: date, end: date) -> tuple[tuple, dict]:
+    """The shape of a range (which of its spans are empty) and the bound values of its spans."""
+    full_months, flow_days = _flow_spans(start, end)
+    carried_months, carried_days = _stock_spans(start - timedelta(days=1))
+    end_months, end_days = _stock_spans(end)
+    day_spans = {f"flow{index}": span for index, span in enumerate(flow_days)} | {"carried": carried_days,
+                                                                                   "end": end_days}
+    day_spans = {name: span for name, span in day_spans.items() if span[0] <= span[1]}
+    params = {"m_carried": carried_months, "m_end": end_months}
+    if full_months:
+        params |= {"m_full_lo": full_months[0], "m_full_hi": full_months[1]}
+    for name, (low, high) in day_spans.items():
+        params |= {f"d_{name}_lo": low, f"d_{name}_hi": high}
+    return (full_months is not None, tuple(sorted(day_spans))), params
+
+
+_ROLLUP_STATEMENTS: dict[tuple, tuple] = {}
+
+
+def _rollup_statements(group_by: str, shape: tuple) -> tuple:
+    """(months statement, days statement or None) for a range of this shape, of the bound list of
+    `unit_ids`, built once per process (issue 13: building the expressions cost more than running them
+    on the roll-ups)."""
+    key = (group_by, shape)
+    if key in _ROLLUP_STATEMENTS:
+        return _ROLLUP_STATEMENTS[key]
+    from app.stats.rollups import TOTAL, figure_days, figure_months
+
+    has_full, day_names = shape
+    # The ids themselves, not a sub-select: SQLite walks the roll-ups of one ward ten times slower under
+    # `IN (SELECT id FROM units WHERE path LIKE ?)` than under a list of ids.
+    unit_ids = bindparam("unit_ids", expanding=True)
+
+    def build(table, in_flow, in_carried, in_end, where):
+        key_column = table.c.unit_id if group_by == "unit_id" else table.c.procedure_id
+        procedure = table.c.procedure_id == TOTAL if group_by == "unit_id" else table.c.procedure_id != TOTAL
+        columns = [func.sum(table.c[name]).filter(in_flow) for name in
+                   ("received_online", "received_other", "early", "on_time", "late", "late_apology")]
+        columns += [func.sum(table.c.pending).filter(in_carried), func.sum(table.c.pending).filter(in_end),
+                    func.sum(table.c.overdue).filter(in_end)]
+        return select(key_column, *columns).where(table.c.unit_id.in_(unit_ids), procedure, where).group_by(key_column)
+
+    def param(name):
+        return bindparam(name, type_=Date)
+
+    month = figure_months.c.month
+    in_full = and_(month >= param("m_full_lo"), month < param("m_full_hi")) if has_full else false()
+    months = build(figure_months, in_full, month < param("m_carried"), month < param("m_end"), month < param("m_end"))
+    days = None
+    if day_names:
+        day = figure_days.c.day
+
+        def within(name):
+            return and_(day >= param(f"d_{name}_lo"), day <= param(f"d_{name}_hi")) if name in day_names else false()
+
+        in_flow = or_(*[within(name) for name in ("flow0", "flow1")])
+        days = build(figure_days, in_flow, within("carried"), within("end"), or_(*[within(name) for name in day_names]))
+    _ROLLUP_STATEMENTS[key] = statements = (months, days)
+    return statements
+
+
+def _rollup_counts(unit_ids: list[int], start: date, end: date, group_by: str) -> dict[int, Counts]:
+    """The engine's counts from the roll-ups of the units `unit_ids`, by unit or by procedure."""
+    shape, params = _span_parameters(start, end)
+    params["unit_ids"] = unit_ids
+    results: dict[int, Counts] = {}
+    for stmt in _rollup_statements(group_by, shape):
+        if stmt is None:
+            continue
+        for key_value, online, other, early, on_time, late, apology, carried, pending, overdue in \
+                db.session.execute(stmt, params):
+            counts = results.setdefault(key_value, Counts())
+            counts.carried_over += carried or 0
+            counts.online += online or 0
+            counts.direct_or_post += other or 0
+            counts.early += early or 0
+            counts.on_time += on_time or 0
+            counts.late += late or 0
+            counts.late_with_apology += apology or 0
+            counts.overdue += overdue or 0
+            counts.within_time += (pending or 0) - (overdue or 0)
+    # Groups whose every number is zero (a procedure with nothing left) are not rows of the scan.
+    return {key: counts for key, counts in results.items() if any(getattr(counts, name) for name in COUNT_NAMES)}
+
+
+_UNITS_UNDER = select(Unit.id).where(Unit.path.startswith(bindparam("root_path", type_=String)))
+
+
+def _units_under(root_path: str) -> list[int]:
+    return list(db.session.scalars(_UNITS_UNDER, {"root_path": root_path})) or [-1]
+
+
+def subtree_rows(unit: Unit, start: date, end: date, group_by: str) -> list[tuple[int, Counts]]:
+    """`count_rows` of `unit`'s subtree, on statements built once."""
+    counts = _rollup_counts(_units_under(unit.path), start, end, group_by)
+    return [(key, counts[key]) for key in sorted(counts)]
+
+
+def reference_count_rows(unit_ids: Select, start: date, end: date, group_by: str) -> list[tuple[int, Counts]]:
     """Report 06 counts of the dossiers of `unit_ids`, grouped by one of their own columns
-    ("procedure_id" or "unit_id"), in one aggregate query.
+    ("procedure_id" or "unit_id"), in one aggregate query over the dossiers themselves: what the
+    roll-ups must equal (`flask figures verify`).
 
     Callers roll the few hundred groups up to fields or child units with the small catalog and unit
     tables: joining them here would let the planner walk all dossiers once per procedure.
@@ -209,7 +345,7 @@ def _overdue_at_end(relevant, end_at: datetime):
 
 def report_06(unit: Unit, start: date, end: date) -> Report06:
     """Report 06 for `unit`'s subtree over [start, end], one row per field (lĩnh vực) plus the total."""
-    rows = count_rows(subtree_unit_ids(unit), start, end, "procedure_id")
+    rows = subtree_rows(unit, start, end, "procedure_id")
     field_of = dict(db.session.execute(
         select(Procedure.id, Procedure.field).where(Procedure.id.in_([procedure_id for procedure_id, _ in rows]))).all())
     total, by_field = Counts(), {}
@@ -217,7 +353,16 @@ def report_06(unit: Unit, start: date, end: date) -> Report06:
         total.add(counts)
         by_field.setdefault(field_of.get(procedure_id) or "Chưa phân loại", Counts()).add(counts)
     named = sorted(by_field.items(), key=lambda item: fold(item[0]))  # "Đất đai" among the D's
-    return Report06(unit, start, end, total, named, offering_summary(subtree_unit_ids(unit), end))
+    return Report06(unit, start, end, total, named, offering_summary_under(unit.path, end))
+
+
+def unit_total(unit: Unit, start: date, end: date) -> Counts:
+    """Report 06's total row alone for `unit`'s subtree (the roll-ups' total rows, no per-field table, no
+    offerings): what a chart's month needs."""
+    total = Counts()
+    for _, counts in subtree_rows(unit, start, end, "unit_id"):
+        total.add(counts)
+    return total
 
 
 def children_report(parent: Unit, start: date, end: date) -> list[tuple[Unit, Counts]]:
@@ -235,15 +380,52 @@ def children_report(parent: Unit, start: date, end: date) -> list[tuple[Unit, Co
             if path.startswith(child.path):
                 child_of[unit_id] = child.id
                 break
-    for unit_id, counts in count_rows(subtree_unit_ids(parent), start, end, "unit_id"):
+    for unit_id, counts in subtree_rows(parent, start, end, "unit_id"):
         if unit_id in child_of:  # the parent's own dossiers belong to no child
             totals[child_of[unit_id]].add(counts)
     return [(child, totals[child.id]) for child in children]
 
 
 def monthly_flows(unit: Unit, first_day: date, last_day: date) -> dict[tuple[int, int], Counts]:
+    """New dossiers by channel and resolved dossiers by class, per calendar month, from the roll-ups:
+    the unit's total rows of the months wholly inside the range and of the edge days (equal to
+    `reference_monthly_flows`)."""
+    from app.stats.rollups import TOTAL, figure_days, figure_months
+
+    flows: dict[tuple[int, int], Counts] = {}
+    full_months, edge_days = _flow_spans(first_day, last_day)
+    names = ("received_online", "received_other", "early", "on_time", "late")
+
+    def add(day: date, online, other, early, on_time, late):
+        counts = flows.setdefault((day.year, day.month), Counts())
+        counts.online += online or 0
+        counts.direct_or_post += other or 0
+        counts.early += early or 0
+        counts.on_time += on_time or 0
+        counts.late += late or 0
+
+    unit_ids = _units_under(unit.path)
+    if full_months:
+        stmt = (select(figure_months.c.month, *[func.sum(figure_months.c[name]) for name in names])
+                .where(figure_months.c.unit_id.in_(unit_ids), figure_months.c.procedure_id == TOTAL,
+                       figure_months.c.month >= full_months[0], figure_months.c.month < full_months[1])
+                .group_by(figure_months.c.month))
+        for month, *values in db.session.execute(stmt):
+            add(month, *values)
+    spans = [and_(figure_days.c.day >= low, figure_days.c.day <= high) for low, high in edge_days if low <= high]
+    if spans:
+        stmt = (select(figure_days.c.day, *[func.sum(figure_days.c[name]) for name in names])
+                .where(figure_days.c.unit_id.in_(unit_ids), figure_days.c.procedure_id == TOTAL, or_(*spans))
+                .group_by(figure_days.c.day))
+        for day, *values in db.session.execute(stmt):
+            add(day, *values)
+    # A month with nothing received or resolved is no entry of the scan either.
+    return {key: counts for key, counts in flows.items() if counts.new or counts.resolved}
+
+
+def reference_monthly_flows(unit: Unit, first_day: date, last_day: date) -> dict[tuple[int, int], Counts]:
     """New dossiers by channel and resolved dossiers by class, per calendar month, in two grouped
-    queries (the chart of the last months).
+    queries over the dossiers (what `monthly_flows` must equal).
 
     Flows only: for any month they equal the `new` and `resolved` counts of `report_06` for that
     month, which a month-by-month loop would get at twelve times the cost. Stocks (carried over,
@@ -287,6 +469,8 @@ FIGURE_LABELS = {
     "end_to_end_share": "Tỷ lệ thủ tục cung cấp trực tuyến toàn trình",
     "apology_coverage": "Tỷ lệ hồ sơ quá hạn có phiếu xin lỗi",
     "late_count": "Số hồ sơ quá hạn",
+    # Decision 766's figures (app/stats/qd766.py counts them; app/stats/qd766_service.py computes them).
+    **QD766_FIGURES,
 }
 
 

@@ -17,13 +17,15 @@ from app.dossiers.queries import DeskClock, SearchFilters, deadlines_of, desk_li
 from app.extensions import db
 from app.htmx import is_fragment_request, render_page_or_fragment
 from app.reports.quarterly import INDEX_RUBRIC, quarter_of
+from app.reports.submissions import live_changes, submitted_counts
 from app.stats import periods
-from app.stats.chart import ChartMonth, volume_rate_chart
+from app.stats.chart import ChartMonth, UnitBar, comparison_chart, volume_rate_chart
 from app.stats.exports import FiguresTable, download
 from app.jinja_filters import format_number
 from app.stats.figures import Counts, Report06, children_report, monthly_flows, ratio, report_06, satisfaction
 from app.stats.index_service import RubricNotFound, offering_summaries_by_child, rank_children
-from app.stats.par_index import rank_label
+from app.stats.par_index import competition_ranks, rank_label
+from app.stats.handover_figures import handover_figures, late_handovers
 from app.stats.periods import ROMAN, Period, PeriodKind
 from app.stats.table06 import CSV_HEADER, report_06_rows
 from app.units.models import Unit
@@ -210,6 +212,8 @@ def _figures_context(unit: Unit, choice: PeriodChoice, today: date) -> dict:
         "unit": unit,
         "report": report,
         "satisfaction": satisfaction(unit, choice.start, choice.end),
+        # Decree 118/2025: what the unit's desks received for other units, and the reverse (counted apart).
+        "handover": handover_figures(unit, choice.start, choice.end),
         "report_quarter": {"year": quarter_year, "quarter": quarter_number, "roman": ROMAN[quarter_number]},
         "table": list(zip(report_06_rows(report), [counts for _, counts in report.rows] + [report.total], strict=True)),
         **_picker_context(choice, today, _cutoff_day()),
@@ -224,12 +228,14 @@ class GlanceCard:
     report: Report06
 
 
-def _glance_and_chart(unit: Unit, today: date) -> tuple[list[GlanceCard], list[ChartMonth]]:
-    """This calendar month, quarter and year up to today ("Dashboards use calendar months"), and the last
-    twelve calendar months for the chart (their flows, in one pass of the engine)."""
+def _glance_and_chart(unit: Unit, today: date, cutoff_day: int) -> tuple[list[GlanceCard], list[ChartMonth]]:
+    """This month, quarter and year up to today, read with the same cutoff day as the period picker and the
+    Report 06 table below them (one definition of a period on the page: the cards and the table never show
+    two different quarters, issue 11), and the last twelve calendar months for the chart (their flows, in
+    one pass of the engine)."""
     cards = []
     for kind, title in ((PeriodKind.MONTH, "Tháng này"), (PeriodKind.QUARTER, "Quý này"), (PeriodKind.YEAR, "Năm nay")):
-        period = periods.containing(today, kind, cutoff_day=1)
+        period = periods.containing(today, kind, cutoff_day=cutoff_day)
         end = min(period.end, today)
         cards.append(GlanceCard(title, period, end, report_06(unit, period.start, end)))
     chart_periods = periods.last_months(today, CHART_MONTHS)
@@ -258,7 +264,7 @@ def _chart_svg(unit: Unit, months: list[ChartMonth]) -> Markup:
     description = (f"Biểu đồ cột: số hồ sơ tiếp nhận mới mỗi tháng của {unit.name} từ {first.long_label.lower()} "
                    f"đến {last.long_label.lower()}, chia theo kênh trực tuyến và trực tiếp, bưu chính; đường: tỷ lệ hồ "
                    f"sơ giải quyết trước và đúng hạn trong tháng. Số liệu chi tiết ở bảng ngay sau biểu đồ.")
-    return Markup(volume_rate_chart(months, f"Hồ sơ tiếp nhận và tỷ lệ đúng hạn 12 tháng: {unit.name}", description))
+    return Markup(volume_rate_chart(months, f"Hồ sơ tiếp nhận và tỷ lệ trước và đúng hạn 12 tháng: {unit.name}", description))
 
 
 @stats_bp.get("/units/<int:unit_id>/figures")
@@ -269,12 +275,13 @@ def dashboard(unit_id: int):
     choice = choose_period(request.args, today, _cutoff_day())
     context = _figures_context(unit, choice, today)
     if not is_fragment_request():
-        cards, months = _glance_and_chart(unit, today)
+        cards, months = _glance_and_chart(unit, today, _cutoff_day())
         overdue, overdue_count = _overdue_now(unit)
         context.update(
             today=today, cards=cards, months=months, chart=_chart_svg(unit, months),
             offerings=cards[0].report.offerings, breadcrumb=_breadcrumb(unit), has_children=_has_children(unit),
             overdue=overdue, overdue_count=overdue_count, deadlines=deadlines_of(overdue, local_now()), is_own_unit=unit.id == current_user.unit_id,
+            late_handovers=late_handovers(unit, local_now()),
         )
     body = render_page_or_fragment("stats/dashboard.html", "stats/_figures.html", **context)
     return body, 422 if choice.error else 200, _pushed_url(choice.args)
@@ -327,6 +334,8 @@ class ChildFigures:
     of: int = 0
     index_percent: Decimal | None = None  # the PAR administrative-procedure score of the period's year
     index_rank: int | None = None
+    submitted_on: date | None = None  # the child submitted this closed period's report: `counts` are the submitted ones
+    live_changes: list = field(default_factory=list)  # how its live figures moved since (FigureChange)
 
     @property
     def index_label(self) -> str:
@@ -437,6 +446,27 @@ def extremes(rows: list[ChildFigures]) -> Extremes:
                     [row for row in rated if row.counts.on_time_rate == worst])
 
 
+def comparison_total(parent: Unit, rows: list[ChildFigures]) -> ChildFigures:
+    """The total row of the comparison: the higher unit's children added up (their counts and offerings),
+    so that its rates are the rates of the whole, not an average of rates."""
+    counts = Counts(**{name: sum(getattr(row.counts, name) for row in rows) for name in Counts.__dataclass_fields__})
+    offerings: dict[str, int] = {}
+    for row in rows:
+        for key, value in row.offerings.items():
+            offerings[key] = offerings.get(key, 0) + value
+    return ChildFigures(parent, counts, offerings, has_children=True, of=len(rows))
+
+
+def _comparison_chart(parent: Unit, rows: list[ChildFigures], choice: PeriodChoice) -> Markup:
+    """The units as bars, best on-time rate first (the table may be sorted otherwise)."""
+    ordered = sort_rows(rows, "rank", False)
+    bars = [UnitBar(row.unit.name, row.counts.early, row.counts.on_time, row.counts.late) for row in ordered]
+    return Markup(comparison_chart(
+        bars, f"Tỷ lệ giải quyết trước và đúng hạn của các đơn vị trực thuộc {parent.name}, {choice.period.label}",
+        "Mỗi đơn vị một thanh: hồ sơ đã giải quyết trong kỳ chia theo trước hạn, đúng hạn, quá hạn; "
+        "số liệu đầy đủ ở bảng bên dưới."))
+
+
 def _comparison_rows(parent: Unit, choice: PeriodChoice, today: date) -> list[ChildFigures]:
     """`children_report`, the offerings in force at the end of the period grouped by child (one
     query), and each child's index score and rank for the period's year when that year has the rubric."""
@@ -454,7 +484,29 @@ def _comparison_rows(parent: Unit, choice: PeriodChoice, today: date) -> list[Ch
     for row in rows:
         if row.unit.id in ranked:
             row.index_percent, row.index_rank = ranked[row.unit.id].score.percent, ranked[row.unit.id].rank
+    _read_submitted(rows, choice, today)
     return rows
+
+
+def _read_submitted(rows: list[ChildFigures], choice: PeriodChoice, today: date) -> None:
+    """A closed period that a child submitted the report of (same first and last day): its row reads the
+    submitted figures and index, and keeps how the live ones moved since; ranks follow the figures read."""
+    if choice.is_running or choice.end >= today:
+        return
+    submitted = submitted_counts([row.unit.id for row in rows], choice.start, choice.end)
+    if not submitted:
+        return
+    for row in rows:
+        if row.unit.id in submitted:
+            submission, counts = submitted[row.unit.id]
+            row.live_changes = live_changes(submission, row.counts)
+            row.counts, row.submitted_on = counts, submission.submitted_at.date()
+            index = submission.figures.get("index")
+            if index and index["rubric_code"] == COMPARISON_RUBRIC and index["rubric_year"] == choice.end.year:
+                row.index_percent = None if index["percent"] is None else Decimal(index["percent"])
+    rank_by_on_time_rate(rows)
+    for row, rank in zip(rows, competition_ranks([row.index_percent for row in rows]), strict=True):
+        row.index_rank = rank
 
 
 def _requested_sort() -> tuple[str, bool]:
@@ -479,6 +531,8 @@ def comparison(unit_id: int):
         "unit": unit, "rows": sort_rows(rows, sort, descending), "extremes": extremes(rows),
         "columns": [column for column in COMPARISON_COLUMNS if column.on_page],
         "sort": sort, "descending": descending, "ranked": sum(row.rank is not None for row in rows),
+        "total": comparison_total(unit, rows) if rows else None,
+        "units_chart": _comparison_chart(unit, rows, choice) if rows else None,
         **_picker_context(choice, today, _cutoff_day()),
     }
     if not is_fragment_request():
@@ -505,6 +559,15 @@ def _export_columns(column: Column) -> list[tuple[str, Callable[[ChildFigures], 
     return [(column.label, column.value, False)]
 
 
+def _total_cell(label: str, value, total: ChildFigures, units: int):
+    """A cell of the downloads' total row: the sums and their rates; no rank or index for a total."""
+    if label == "Đơn vị":
+        return f"Tổng cộng ({units} đơn vị)"
+    if label in ("Xếp hạng", "Số đơn vị so sánh") or label.startswith("Chỉ số CCHC") or label == "Xếp hạng chỉ số":
+        return None
+    return value(total)
+
+
 @stats_bp.get("/units/<int:unit_id>/comparison.<any(csv, xlsx):file_format>")
 @login_required
 def comparison_export(unit_id: int, file_format: str):
@@ -517,11 +580,13 @@ def comparison_export(unit_id: int, file_format: str):
     sort, descending = _requested_sort()
     rows = sort_rows(_comparison_rows(unit, choice, today), sort, descending)
     cells = [cell for column in COMPARISON_COLUMNS for cell in _export_columns(column)]
+    total = comparison_total(unit, rows) if rows else None
     table = FiguresTable(
         title=f"So sánh kết quả giải quyết TTHC của các đơn vị trực thuộc {unit.name}",
         subtitle=_period_subtitle(choice),
         header=[label for label, _, _ in cells],
-        rows=[[value(row) for _, value, _ in cells] for row in rows],
+        rows=[[value(row) for _, value, _ in cells] for row in rows] + (
+            [[_total_cell(label, value, total, len(rows)) for label, value, _ in cells]] if total else []),
         rate_columns={index for index, (_, _, is_rate) in enumerate(cells) if is_rate}, sheet_name="So sánh",
         filename=_file_stem("so-sanh", unit, choice),
     )

@@ -4,7 +4,7 @@ from itertools import product
 
 import pytest
 
-from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions, next_state
+from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, allowed_actions, next_state, refusal_for
 
 S = DossierState
 A = Action
@@ -27,6 +27,8 @@ EXPECTED = {
     (S.IN_PROGRESS, A.WITHDRAW): S.WITHDRAWN,
     (S.IN_PROGRESS, A.STOP): S.STOPPED,
     (S.IN_PROGRESS, A.CORRECT): S.IN_PROGRESS,
+    (S.IN_PROGRESS, A.SUBMIT_FOR_APPROVAL): S.IN_PROGRESS,  # the specialist's proposal waits for the chair
+    (S.IN_PROGRESS, A.APPROVE_RESULT): S.FINISHED,
     (S.AWAITING_SUPPLEMENT, A.RECEIVE_SUPPLEMENT): S.IN_PROGRESS,
     (S.AWAITING_SUPPLEMENT, A.APPROVE_APOLOGY): S.AWAITING_SUPPLEMENT,
     (S.AWAITING_SUPPLEMENT, A.WITHDRAW): S.WITHDRAWN,
@@ -63,7 +65,7 @@ def test_a_refused_action_names_the_action_and_the_state_in_vietnamese(state, ac
 
 
 def test_the_table_covers_every_pair_of_state_and_action():
-    assert len(EXPECTED) + len(REFUSED) == len(DossierState) * len(Action) == 70
+    assert len(EXPECTED) + len(REFUSED) == len(DossierState) * len(Action) == 84
 
 
 def test_a_state_given_as_its_stored_string_moves_like_the_enum():
@@ -85,7 +87,7 @@ def test_a_resolved_dossier_allows_only_a_correction_and_a_finished_one_its_retu
         (S.RECEIVED, [A.HAND_OVER, A.REQUEST_SUPPLEMENT, A.REQUEST_APOLOGY, A.APPROVE_APOLOGY, A.FINISH,
                       A.WITHDRAW, A.STOP, A.CORRECT]),
         (S.IN_PROGRESS, [A.REQUEST_SUPPLEMENT, A.REQUEST_APOLOGY, A.APPROVE_APOLOGY, A.FINISH, A.WITHDRAW,
-                         A.STOP, A.CORRECT]),
+                         A.STOP, A.CORRECT, A.SUBMIT_FOR_APPROVAL, A.APPROVE_RESULT]),
         (S.AWAITING_SUPPLEMENT, [A.RECEIVE_SUPPLEMENT, A.APPROVE_APOLOGY, A.WITHDRAW, A.STOP, A.CORRECT]),
         (S.FINISHED, [A.RETURN_RESULT, A.CORRECT]),
         (S.RETURNED, [A.CORRECT]),
@@ -124,3 +126,26 @@ def test_every_state_and_action_has_a_vietnamese_label():
         "Công dân rút hồ sơ", "Dừng xử lý",
     ]
     assert all(action.label for action in Action)
+
+
+@pytest.mark.parametrize(("role", "action", "step", "allowed"), [
+    ("specialist", A.SUBMIT_FOR_APPROVAL, "specialist", True),
+    ("specialist", A.FINISH, "specialist", True),  # hands the result straight back to the desk
+    ("specialist", A.REQUEST_SUPPLEMENT, "specialist", True),
+    ("specialist", A.SUBMIT_FOR_APPROVAL, "approval", False),  # already submitted
+    ("specialist", A.HAND_OVER, "specialist", False),
+    ("specialist", A.RETURN_RESULT, None, False),
+    ("specialist", A.APPROVE_RESULT, "approval", False),
+    ("clerk", A.SUBMIT_FOR_APPROVAL, "specialist", False),
+    ("clerk", A.APPROVE_RESULT, "approval", False),
+    ("clerk", A.FINISH, "approval", False),  # the chair decides a submitted result
+    ("clerk", A.FINISH, None, True),
+    ("clerk", A.FINISH, "specialist", True),
+    ("chair", A.APPROVE_RESULT, "approval", True),
+    ("chair", A.APPROVE_RESULT, "specialist", False),
+    ("chair", A.APPROVE_RESULT, None, False),
+])
+def test_who_acts_at_which_step(role, action, step, allowed):
+    refusal = refusal_for(role, action, step)
+    assert (refusal is None) is allowed
+    assert refusal is None or refusal.endswith(".")

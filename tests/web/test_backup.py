@@ -124,10 +124,15 @@ def scratch_postgresql(app):
 
 
 def test_a_postgresql_dump_restores_into_another_database(app, world, scratch_postgresql, tmp_path):
+    from app.digitisation.store import path_of
+
+    sha, data = _stored_scan(f"Sao luu PG {uuid.uuid4().hex}")
     dump = tmp_path / "motcua.dump"
     result = run(app, "--out", str(dump))
     assert result.exit_code == 0, result.output
     assert "pg_dump --format=custom" in result.output
+    assert (tmp_path / "motcua.dump.files.tar").is_file()
+    path_of(sha).unlink()
     before = ward_names()
 
     scratch = create_app(type("ScratchConfig", (TestConfig,),
@@ -136,6 +141,7 @@ def test_a_postgresql_dump_restores_into_another_database(app, world, scratch_po
         result = run(scratch, "restore", str(dump))
         assert result.exit_code == 0, result.output
         assert ward_names() == before
+        assert path_of(sha).read_bytes() == data and "CẢNH BÁO" not in result.output
         db.session.execute(text("UPDATE units SET name = 'Phường Đổi Tên'"))
         db.session.commit()
         assert ward_names() == {"Phường Đổi Tên"}
@@ -146,3 +152,65 @@ def test_a_postgresql_dump_restores_into_another_database(app, world, scratch_po
         assert ward_names() == before
         db.session.remove()
         db.engine.dispose()
+
+
+def _stored_scan(text_in_pdf: str):
+    """A scan in the file store with its row, as an upload leaves it."""
+    from datetime import datetime
+
+    from app.digitisation.filecheck import Accepted
+    from app.digitisation.store import store
+    from scan_files import pdf_bytes
+
+    data = pdf_bytes(text_in_pdf)
+    stored = store(data, Accepted("application/pdf", "pdf", 1), "scan.pdf", None, datetime(2026, 11, 16, 10, 0))
+    db.session.commit()
+    return stored.sha256, data
+
+
+def test_the_scanned_files_are_backed_up_beside_the_database_and_restored_with_it(app, world, sqlite_only, tmp_path):
+    from app.digitisation.store import path_of, read_verified
+    from app.digitisation.models import StoredFile
+
+    sha, data = _stored_scan(f"Sao luu {uuid.uuid4().hex}")
+    result = run(app, "--out", str(tmp_path / "sao-luu.sqlite3"))
+    assert result.exit_code == 0, result.output
+    archive = tmp_path / "sao-luu.sqlite3.files.tar"
+    assert archive.is_file() and "Kho tệp số hóa" in result.output
+    import tarfile
+    with tarfile.open(archive) as members:
+        assert f"{sha[:2]}/{sha[2:4]}/{sha}" in members.getnames()
+
+    path_of(sha).unlink()  # the store lost the file (a disk replaced, a folder wiped)
+    result = run(app, "restore", str(tmp_path / "sao-luu.sqlite3"), "--force")
+    assert result.exit_code == 0, result.output
+    assert "Đã phục hồi" in result.output and "tệp số hóa" in result.output
+    assert "CẢNH BÁO" not in result.output
+    stored = db.session.scalar(select(StoredFile).where(StoredFile.sha256 == sha))
+    assert read_verified(stored) == data
+    for kept in sqlite_only.parent.glob(f"{sqlite_only.name}.before-restore-*"):
+        kept.unlink()
+
+
+def test_an_archive_with_a_foreign_or_altered_member_restores_only_the_sound_files(app, tmp_path):
+    import io
+    import tarfile
+
+    from app.digitisation.backup_files import restore_archive
+
+    good = b"%PDF-1.7 sound"
+    import hashlib
+    digest = hashlib.sha256(good).hexdigest()
+    archive = tmp_path / "x.files.tar"
+    with tarfile.open(archive, "w") as out:
+        for name, data in ((f"{digest[:2]}/{digest[2:4]}/{digest}", good),
+                           (f"{digest[:2]}/{digest[2:4]}/{'0' * 64}", b"altered"),
+                           ("../../etc/cron.d/evil", b"* * * * * root true")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            out.addfile(info, io.BytesIO(data))
+    root = tmp_path / "files"
+    restored, refused = restore_archive(archive, root)
+    assert restored == 1 and len(refused) == 2
+    assert [p.name for p in root.rglob("*") if p.is_file()] == [digest]
+    assert not (tmp_path.parent / "etc").exists()

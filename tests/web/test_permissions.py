@@ -2,7 +2,8 @@
 
 The matrix is checked against the app's URL map, so a new route without a row here fails the suite.
 """
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -10,13 +11,18 @@ import pytest
 
 from app.auth.models import Role, User
 from app.catalog.models import Offering, OnlineKind, Procedure
-from app.dossiers.operations import Applicant, Intake, register_dossier
+from app.digitisation.filecheck import Accepted
+from app.digitisation.models import ResultForm
+from app.digitisation.store import store
+from app.dossiers.lifecycle import DossierState
+from app.dossiers.operations import Applicant, Intake, ReceivedDocument, register_dossier
 from app.extensions import db
 from app.reports.jobs import papers_dir
 from app.reports.models import JobStatus, PaperJob
 from app.worktime.deadlines import OfficeHours, TimeUnit
 from app.worktime.vietnam import build_calendar
 from app.worktime.models import DayOverride
+from scan_files import image_bytes, pdf_bytes
 from test_index import index_objects
 from test_papers_pdf import paper_dossier
 
@@ -68,10 +74,39 @@ ROUTES = {
     "dossiers.intake_procedure": Route("GET", lambda o: f"/dossiers/new/procedure?offering_id={o['offering'].id}", DESK_ROLES),
     "dossiers.intake_due": Route("GET", lambda o: f"/dossiers/new/due?offering_id={o['offering'].id}&received_at=25/11/2026+09:00", DESK_ROLES),
     "dossiers.intake_offerings": Route("GET", lambda o: "/dossiers/new/offerings?procedure_filter=thu", DESK_ROLES, scoped=False),
+    "dossiers.intake_units": Route("GET", lambda o: "/dossiers/new/units?unit_filter=binh", DESK_ROLES, scoped=False),
     "dossiers.search": Route("GET", lambda o: "/dossiers/?q=nguyen", ALL_ROLES, scoped=False),
     "dossiers.detail": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}", ALL_ROLES),
     "dossiers.act": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/act", DESK_ROLES, success=303,
                           data=lambda o: {"action": "hand_over", "version": str(o["dossier"].version)}),
+    # Digitisation (issue 14): files are read by whoever may see the dossier; only its own desk writes.
+    "digitisation.scan_file": Route("GET", lambda o: f"/dossiers/{scanned(o).dossier_id}/documents/{scanned(o).id}/scan",
+                                    ALL_ROLES),
+    "digitisation.scan_upload": Route(
+        "POST", lambda o: f"/dossiers/{o['dossier'].id}/documents/{o['dossier'].documents[0].id}/scan", DESK_ROLES,
+        success=303, data=lambda o: {"file": (io.BytesIO(image_bytes("PNG")), "scan.png")}),
+    "digitisation.scan_reuse": Route(
+        "POST", lambda o: f"/dossiers/{o['dossier'].id}/documents/{o['dossier'].documents[0].id}/reuse", DESK_ROLES,
+        success=303, data=lambda o: {"source_id": str(scanned(o).id)}),
+    "digitisation.result_record": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/result", DESK_ROLES,
+                                        success=303, data=lambda o: {"result_form": "paper"}),
+    "digitisation.result_file": Route("GET", lambda o: f"/dossiers/{electronic_result(o).id}/result", ALL_ROLES),
+    "digitisation.intake_reusable": Route("GET", lambda o: "/dossiers/new/reusable?applicant_id_number=001099012345",
+                                          DESK_ROLES, scoped=False),
+    "dossiers.payment": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/payment", DESK_ROLES, success=303,
+                              data=lambda o: {"version": str(o["dossier"].version), "fee_due": "50.000",
+                                              "fee_paid": "50.000", "payment_method": "cash",
+                                              "paid_at": "23/11/2026 10:00", "receipt_number": "0001234"}),
+    "feedback.feedback_list": Route("GET", lambda o: "/feedback/?state=open", ALL_ROLES, scoped=False),
+    "feedback.feedback_new": Route("GET", lambda o: "/feedback/new", DESK_ROLES, scoped=False),
+    "feedback.feedback_detail": Route("GET", lambda o: f"/feedback/{feedback_of(o).id}", ALL_ROLES),
+    "feedback.feedback_assign": Route("POST", lambda o: f"/feedback/{feedback_of(o).id}/assign", DESK_ROLES,
+                                      success=303, data=lambda o: {"assigned_to": "Tư pháp - Hộ tịch"}),
+    "feedback.feedback_answer": Route("POST", lambda o: f"/feedback/{feedback_of(o).id}/answer", DESK_ROLES,
+                                      success=303, data=lambda o: {"answered_at": "24/11/2026 09:00",
+                                                                   "answer": "Đã trả lời công dân."}),
+    "feedback.feedback_rate": Route("POST", lambda o: f"/feedback/{feedback_of(o, answered=True).id}/rate",
+                                    DESK_ROLES, success=303, data=lambda o: {"satisfaction": "satisfied"}),
     "index.rubric_list": Route("GET", lambda o: "/index/rubrics", ALL_ROLES, scoped=False),
     "index.rubric_detail": Route("GET", lambda o: f"/index/rubrics/{index_objects(o)['rubric'].id}", ALL_ROLES,
                                  scoped=False),
@@ -120,6 +155,20 @@ ROUTES = {
     "reports.register_xlsx": Route("GET", lambda o: f"/units/{o['unit'].id}/register.xlsx?first_day=01/11/2026&last_day=30/11/2026",
                                    ALL_ROLES),
     "quarterly.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report-q.pdf?year=2025&quarter=4", ALL_ROLES),
+    # A period's report (issue 11): everyone of the unit or above reads it; only the unit's own chair writes
+    # and submits (a chair of another unit cannot even see it: 404); the higher unit's page of submissions.
+    "report.report_page": Route("GET", lambda o: f"/units/{o['unit'].id}/report?kind=quarter&year=2025&number=4", ALL_ROLES),
+    "report.report_pdf": Route("GET", lambda o: f"/units/{o['unit'].id}/report.pdf?kind=month&year=2025&number=11",
+                               ALL_ROLES),
+    "report.report_docx": Route("GET", lambda o: f"/units/{o['unit'].id}/report.docx?kind=quarter&year=2025&number=4",
+                                ALL_ROLES),
+    "report.sections_save": Route("POST", lambda o: f"/units/{o['unit'].id}/report/sections", {Role.CHAIR}, success=303,
+                                  data=lambda o: {"kind": "quarter", "year": "2025", "number": "4",
+                                                  "assessment": "Đánh giá thử"}),
+    "report.report_submit": Route("POST", lambda o: f"/units/{o['unit'].id}/report/submit", {Role.CHAIR}, success=303,
+                                  data=lambda o: {"kind": "quarter", "year": "2025", "number": "4", "confirm": "1"}),
+    "report.submissions_page": Route("GET", lambda o: f"/units/{o['unit'].id}/submissions?kind=quarter&year=2025&number=4",
+                                     {Role.CHAIR, Role.OFFICER, Role.ADMIN}),
     # Public: the citizen's lookup by code and PIN (issue 6); anyone, signed in or not, the same answer.
     "lookup.lookup": Route("GET", lambda o: f"/tra-cuu?code={o['dossier'].code}&pin={o['dossier'].lookup_pin}",
                            ALL_ROLES, scoped=False),
@@ -127,9 +176,14 @@ ROUTES = {
     "lookup.rate": Route("POST", lambda o: "/tra-cuu/danh-gia", frozenset(), success=303, scoped=False,
                          data=lambda o: {"code": o["dossier"].code, "pin": o["dossier"].lookup_pin,
                                          "rating": "satisfied"}),
+    # The citizen's signed result, with the receipt's code and PIN: the same for anyone.
+    "digitisation.public_result": Route(
+        "GET", lambda o: f"/tra-cuu/ket-qua?code={electronic_result(o).code}&pin={o['dossier'].lookup_pin}",
+        ALL_ROLES, scoped=False),
     "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),
     "stats.figures_export": Route("GET", lambda o: f"/units/{o['unit'].id}/figures.xlsx?period=year&year=2026", ALL_ROLES),
     "stats.comparison": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison?period=month&year=2026&number=10", ALL_ROLES),
+    "stats.qd766_unit": Route("GET", lambda o: f"/units/{o['unit'].id}/766?month=2026-11", ALL_ROLES),
     "stats.comparison_export": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison.csv", ALL_ROLES),
     "worktime.calendar_view": Route("GET", lambda o: f"/calendar/?unit_id={o['unit'].id}", ALL_ROLES),
     # The unit is in the form, not the URL: see test_an_administrator_cannot_declare_a_day_for_another_ward.
@@ -143,11 +197,27 @@ ROUTES = {
                                        scoped=False),
 }
 
+# A specialist civil servant opens their desk, their account and the dossiers handed to them — the
+# matrix's dossier is not handed to anyone, so those answer 404 (test_specialist_desk.py hands one).
+HANDED_DOSSIER_ROUTES = {"dossiers.detail", "dossiers.act", "reports.control"}
+for _endpoint in ("home.index", "auth.login", "auth.logout", "auth.password_change", "dossiers.search",
+                  "lookup.lookup", *HANDED_DOSSIER_ROUTES):
+    ROUTES[_endpoint] = replace(ROUTES[_endpoint], roles=ROUTES[_endpoint].roles | {Role.SPECIALIST})
+
 # Open to everyone: no login, nothing scoped to a ward.
-PUBLIC_ENDPOINTS = {"lookup.lookup", "lookup.rate"}
+PUBLIC_ENDPOINTS = {"lookup.lookup", "lookup.rate", "digitisation.public_result"}
 
 # Who signs in: users in ward A, in the district above A, and in the city above everything.
-USERS = ["clerk_a", "chair_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
+USERS = ["clerk_a", "chair_a", "specialist_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
+
+
+def feedback_of(objects: dict, answered: bool = False):
+    """An item of the target ward's feedback register (answered, for the rating route); made once per test."""
+    if "feedback" not in objects:
+        from test_feedback import make_feedback
+        objects["feedback"] = make_feedback(objects["unit"], datetime(2026, 11, 23, 9, 0),
+                                            datetime(2026, 11, 24, 9, 0) if answered else None)
+    return objects["feedback"]
 
 
 def paper_job(objects: dict) -> PaperJob:
@@ -165,6 +235,35 @@ def paper_job(objects: dict) -> PaperJob:
     return objects["paper_job"]
 
 
+def scanned(objects: dict):
+    """An earlier dossier of the same applicant in the target ward, its document digitised (made once)."""
+    if "scanned" not in objects:
+        dossier = objects["dossier"]
+        intake = Intake(offering=objects["offering"], applicant=Applicant("Nguyễn Văn Thử", dossier.applicant_id_number),
+                        channel="direct", online_kind=None, received_at=datetime(2026, 11, 2, 9, 0),
+                        documents=[ReceivedDocument("Tờ khai")])
+        earlier = register_dossier(intake, build_calendar(OfficeHours()), None, "pause", datetime(2026, 11, 2, 9, 0))
+        document = earlier.documents[0]
+        document.scan_file = store(pdf_bytes("Giay to da quet"), Accepted("application/pdf", "pdf", 1), "a.pdf", None,
+                                   datetime(2026, 11, 2, 9, 5))
+        document.digitised_at = datetime(2026, 11, 2, 9, 5)
+        db.session.commit()
+        objects["scanned"] = document
+    return objects["scanned"]
+
+
+def electronic_result(objects: dict):
+    """The matrix's dossier with its result issued electronically (the file as if signed elsewhere)."""
+    dossier = objects["dossier"]
+    if dossier.result_file_id is None:
+        dossier.state = DossierState.RETURNED
+        dossier.result_form = ResultForm.ELECTRONIC
+        dossier.result_file = store(pdf_bytes("Ket qua"), Accepted("application/pdf", "pdf", 1), "kq.pdf", None,
+                                    datetime(2026, 11, 25, 9, 0))
+        db.session.commit()
+    return dossier
+
+
 def _objects_of(world, ward):
     procedure = db.session.query(Procedure).filter_by(code="9.999001").one_or_none()
     if procedure is None:
@@ -178,7 +277,7 @@ def _objects_of(world, ward):
     db.session.add_all([offering, override])
     db.session.flush()
     intake = Intake(offering=offering, applicant=Applicant("Nguyễn Văn Thử", "001099012345"), channel="direct",
-                    online_kind=None, received_at=datetime(2026, 11, 23, 9, 0))
+                    online_kind=None, received_at=datetime(2026, 11, 23, 9, 0), documents=[ReceivedDocument("Tờ khai")])
     dossier = register_dossier(intake, build_calendar(OfficeHours()), None, "pause", datetime(2026, 11, 23, 9, 0))
     db.session.commit()
     users_of_ward = [u for u in world.users.values() if u.unit_id == ward.id]
@@ -190,6 +289,8 @@ def _expected(route: Route, user, target_ward) -> int:
         return 403
     if route.scoped and not target_ward.is_within(user.unit):
         return 404
+    if user.role == Role.SPECIALIST and route.scoped:
+        return 404  # not handed to them
     return route.success
 
 
@@ -227,6 +328,55 @@ def test_each_role_gets_what_it_may_and_nothing_of_another_ward(client, world, l
                            data=route.data(objects) if route.data else None)
     assert response.status_code == _expected(route, user, target_ward), (
         f"{username} {route.method} {route.url(objects)}")
+
+
+# Routes whose URL names the dossier itself (not its unit): the desk that received it for another unit
+# reads them too (Decree 118/2025), but acts only on its own part (test_receive_anywhere.py).
+DOSSIER_ENDPOINTS = {"dossiers.detail", "dossiers.act", "reports.receipt", "reports.supplement", "reports.refusal",
+                     "reports.apology", "reports.stopping", "reports.control", "digitisation.result_file",
+                     "digitisation.result_record", "digitisation.scan_upload", "digitisation.scan_reuse",
+                     "dossiers.payment"}
+# Of those, the ones that change the dossier: the resolving unit's (its hand-over steps aside, the
+# receiving desk records nothing on it).
+DOSSIER_WRITES = {"dossiers.act", "digitisation.result_record", "digitisation.scan_upload", "digitisation.scan_reuse",
+                  "dossiers.payment"}
+
+
+def _received_for_another(world) -> dict:
+    """Ward B's objects, its dossier received at ward A's desk (A receives for B)."""
+    objects = _objects_of(world, world.ward_b)
+    intake = Intake(offering=objects["offering"], applicant=Applicant("Phạm Thị Nhận Hộ", "001099067890"),
+                    channel="direct", online_kind=None, received_at=datetime(2026, 11, 23, 9, 30),
+                    documents=[ReceivedDocument("Tờ khai")], receiving_unit=world.ward_a, result_at_receiving=True)
+    calendar = build_calendar(OfficeHours())
+    objects["dossier"] = register_dossier(intake, calendar, None, "pause", datetime(2026, 11, 23, 9, 30),
+                                          receiving_calendar=calendar)
+    db.session.commit()
+    return objects
+
+
+def _expected_for_cross(endpoint: str, route: Route, side: str) -> int:
+    if Role.CLERK not in route.roles:
+        return 403
+    if side == "resolving" or not route.scoped:
+        return route.success
+    if side == "receiving" and endpoint in DOSSIER_ENDPOINTS:
+        return 403 if endpoint in DOSSIER_WRITES else route.success  # reads, never resolves
+    return 404
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+@pytest.mark.parametrize("side", ["receiving", "resolving", "third"])
+def test_the_receiving_resolving_and_a_third_wards_clerk_on_every_route(client, world, login_as, endpoint, side):
+    from conftest import make_unit, make_user
+    from app.units.models import UnitKind
+    ward_c = make_unit("000.00.03.H99", "Phường Thứ Ba", UnitKind.WARD, world.city)
+    clerk_c = make_user("clerk.c", Role.CLERK, ward_c)
+    route = ROUTES[endpoint]
+    objects = _received_for_another(world)
+    login_as({"receiving": world.user("clerk", "a"), "resolving": world.user("clerk", "b"), "third": clerk_c}[side])
+    response = client.open(route.url(objects), method=route.method, data=route.data(objects) if route.data else None)
+    assert response.status_code == _expected_for_cross(endpoint, route, side), f"{side} {route.url(objects)}"
 
 
 def test_a_clerk_never_sees_another_wards_offerings_in_lists(client, world, login_as):

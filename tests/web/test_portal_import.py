@@ -187,6 +187,20 @@ def test_the_statutory_times_of_known_procedures_are_read_from_the_whole_file(ap
         (ChannelKind.ONLINE, None, "1 Ngày làm việc; 2 Ngày làm việc")]
 
 
+def test_the_fees_are_read_on_import_where_the_portal_states_them(app, portal_file):
+    import_portal(portal_file, now=FIRST_IMPORT)
+    # Online only: the procedure's fee is the one channel's.
+    assert procedure("1.000005").fee_amount == 20000
+    assert {c.channel: c.fee_amount for c in procedure("1.000014").channels} == {
+        ChannelKind.ONLINE: 20000, ChannelKind.DIRECT: 20000}
+    counts = {
+        "free": db.session.scalar(select(func.count()).where(Procedure.fee_amount == 0)),
+        "amount": db.session.scalar(select(func.count()).where(Procedure.fee_amount > 0)),
+        "unknown": db.session.scalar(select(func.count()).where(Procedure.fee_amount.is_(None))),
+    }
+    assert counts == {"free": 387, "amount": 65, "unknown": 136}  # README "Importing data"
+
+
 def test_reimporting_the_whole_portal_file_changes_nothing(app, portal_file):
     import_portal(portal_file, now=FIRST_IMPORT)
     before = database_contents()
