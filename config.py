@@ -15,15 +15,30 @@ def _database_url() -> str:
     return url
 
 
-def _engine_options(url: str) -> dict:
+def _int_env(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+# How long anything may wait for the database (app/db_limits.py, README "When PostgreSQL goes away").
+DB_CONNECT_TIMEOUT = _int_env("DB_CONNECT_TIMEOUT", 2)  # seconds; libpq counts 2 as its least
+DB_POOL_TIMEOUT = _int_env("DB_POOL_TIMEOUT", 2)  # seconds for a free pooled connection
+
+
+def engine_options(url: str) -> dict:
+    """PostgreSQL's pool: reconnect by itself after a restart (pre-ping throws away a dead pooled
+    connection before a request uses it), recycle under firewalls that drop idle connections, and
+    never wait long: `DB_CONNECT_TIMEOUT` to connect, `DB_POOL_TIMEOUT` for a free connection, TCP
+    keepalives and a user timeout so that even a command or a background job notices a dropped
+    network within seconds (a request's own waits are bounded by app/db_limits.py)."""
     options: dict = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
         options |= {
-            "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
-            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
+            "pool_size": _int_env("DB_POOL_SIZE", 5),
+            "max_overflow": _int_env("DB_MAX_OVERFLOW", 5),
             "pool_recycle": 1800,
-            "pool_timeout": 10,
-            "connect_args": {"connect_timeout": 5},
+            "pool_timeout": DB_POOL_TIMEOUT,
+            "connect_args": {"connect_timeout": DB_CONNECT_TIMEOUT, "keepalives": 1, "keepalives_idle": 5,
+                             "keepalives_interval": 2, "keepalives_count": 3, "tcp_user_timeout": 10_000},
         }
     return options
 
@@ -42,11 +57,27 @@ class Config:
     OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:00-12:00,13:00-17:00")
     # What a supplement request does to the clock: "pause" or "restart" (DOMAIN.md).
     SUPPLEMENT_RULE = os.environ.get("SUPPLEMENT_RULE", "pause")
+    # Working days within which feedback (phản ánh, kiến nghị) is answered: app/feedback/rules.py.
+    FEEDBACK_ANSWER_DAYS = int(os.environ.get("FEEDBACK_ANSWER_DAYS", "10"))
     # 15: government reporting periods (Decree 09/2019); 1: calendar periods.
     REPORT_CUTOFF_DAY = int(os.environ.get("REPORT_CUTOFF_DAY", "15"))
     # A period's report is due at the higher unit this many working days after the period's last day
     # (app/reports/submission_rules.py). A default to confirm against the province's reporting regime.
     REPORT_SUBMIT_DAYS = int(os.environ.get("REPORT_SUBMIT_DAYS", "2"))
+
+    # The longest one SQL statement of a request may run, by kind of request (app/db_budget.py): the
+    # database stops it and the user reads why (503). Commands and background jobs have no limit.
+    DB_PAGE_TIMEOUT_MS = _int_env("DB_PAGE_TIMEOUT_MS", 1500)
+    DB_PAPER_TIMEOUT_MS = _int_env("DB_PAPER_TIMEOUT_MS", 2000)  # …/x.pdf
+    DB_EXPORT_TIMEOUT_MS = _int_env("DB_EXPORT_TIMEOUT_MS", 15000)  # …/x.xlsx, …/x.csv
+    # How much longer than that the app waits for PostgreSQL's answer before it takes the network for
+    # gone (a partition drops packets: nothing is refused, nothing answers).
+    DB_ANSWER_GRACE_MS = _int_env("DB_ANSWER_GRACE_MS", 500)
+    DB_CONNECT_TIMEOUT = DB_CONNECT_TIMEOUT
+    # After PostgreSQL failed to answer, requests fail at once this long, then one tries again.
+    DB_BREAKER_COOLDOWN_MS = _int_env("DB_BREAKER_COOLDOWN_MS", 500)
+    # Statements slower than this are logged (SQL and the shape of the parameters, never their values).
+    DB_SLOW_QUERY_MS = _int_env("DB_SLOW_QUERY_MS", 1000)
 
     ITEMS_PER_PAGE = 50
     # Uploads (index evidence, registers) are refused beyond this before they are read whole.
@@ -141,12 +172,9 @@ class ProductionConfig(Config):
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url() if os.environ.get("DATABASE_URL") else None
-    # Reconnect by itself after PostgreSQL restarts: pre-ping throws away a dead pooled connection
-    # before a request uses it; recycling bounds a connection's age under firewalls that drop idle
-    # ones; connect_timeout makes a request wait 5 s, not minutes, while the server is unreachable
-    # (the request then gets the 503 page). Per worker process: workers × (pool_size + max_overflow)
-    # must stay under PostgreSQL's max_connections (100 by default).
-    SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI or "")
+    # config.engine_options. Per worker process: workers × (pool_size + max_overflow) must stay under
+    # PostgreSQL's max_connections (100 by default).
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI or "")
 
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     SESSION_COOKIE_HTTPONLY = True

@@ -63,7 +63,9 @@ def main() -> None:
             db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
             db.session.commit()
         upgrade(directory=str(ROOT / "migrations"))
-        today = date(2026, 11, 25)
+        # The day it runs: each ward's dossiers are spread over the two years up to today, so that
+        # "this month" and "today" have their share at every size.
+        today = date.today()
         load_demo(today)
         city = db.session.scalar(select(Unit).where(Unit.kind == UnitKind.CITY))
         template_ward = db.session.scalar(select(Unit).where(Unit.kind == UnitKind.WARD))
@@ -109,12 +111,14 @@ def main() -> None:
         for ward in wards:
             calendar = calendars[ward.id]
             offerings = offerings_by_unit[ward.id]
-            daily = max(1, -(-per_ward // len(working_days)))
             ward_quota = min(per_ward, args.dossiers - written)
             ward_written = 0
-            for day in working_days:
+            # The ward's quota spread evenly over every working day up to today (the remainder on random days).
+            base, extra = divmod(ward_quota, len(working_days))
+            extra_days = set(rng.sample(range(len(working_days)), extra))
+            for index, day in enumerate(working_days):
                 times = sorted(datetime(day.year, day.month, day.day, rng.choice((8, 9, 10, 11, 13, 14, 15, 16)),
-                                        rng.randrange(60)) for _ in range(rng.randint(daily, daily + 2)))
+                                        rng.randrange(60)) for _ in range(base + (index in extra_days)))
                 for received_at in times:
                     if ward_written >= ward_quota:
                         break

@@ -45,7 +45,7 @@ def noisy_jpeg(size_bytes: int) -> bytes:
     """A JPEG of about `size_bytes` (random pixels compress badly, like a real 300 dpi scan)."""
     import os
 
-    side = int((size_bytes / 0.9) ** 0.5)
+    side = int((size_bytes / 0.78) ** 0.5)
     image = Image.frombytes("L", (side, side), os.urandom(side * side))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=90)

@@ -19,6 +19,9 @@ class OfferingForm(Form):
     )
     committed_unit = SelectField("Đơn vị thời gian", choices=options((u.value, label) for u, label in TIME_UNIT_LABELS.items()))
     at_desk = BooleanField("Tiếp nhận tại Bộ phận Một cửa", default=True)
+    accepts_for_others = BooleanField(
+        "Tiếp nhận cả hồ sơ của phường/xã khác trong tỉnh (không phụ thuộc địa giới hành chính)",
+        description="Ở cấp tỉnh/thành phố: công bố danh mục một lần cho mọi phường/xã trực thuộc.")
     online_kind = SelectField("Dịch vụ công trực tuyến", choices=options((k.value, k.label) for k in OnlineKind))
     supplement_rule = SelectField(
         "Khi yêu cầu bổ sung hồ sơ",

@@ -3,7 +3,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Numeric, SmallInteger, String, Text, UniqueConstraint, or_
+from sqlalchemy import ForeignKey, Numeric, String, Text, SmallInteger, UniqueConstraint, or_
+from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -200,6 +201,10 @@ class Offering(db.Model):
     # None: the SUPPLEMENT_RULE setting applies.
     supplement_rule: Mapped[SupplementRule | None] = mapped_column(String(20))
     active_from: Mapped[date]
+    # The unit's desk also receives this procedure for the other units of the province (Decree 118/2025,
+    # receiving regardless of administrative boundary). On a higher unit it publishes the province's
+    # list once for all the wards below it.
+    accepts_for_others: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # The unit's split of the committed time between its steps (app/dossiers/steps.py), in percent:
     # the desk's and the approval's; the specialist has the rest. Both None: the default split.
     desk_percent: Mapped[int | None] = mapped_column(SmallInteger)

@@ -1,7 +1,8 @@
 """Catalog queries shared by pages, the CLI and (later) the figures: search, offerings in effect."""
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Date, Select, String, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from app.catalog.models import Offering, OnlineKind, Procedure
@@ -49,6 +50,30 @@ def offering_summary(unit_ids: Select, on_day: date) -> dict[str, int]:
 
     "rút ngắn 144/174" is shortened ÷ at the desk (DOMAIN.md "The catalog"); one aggregate query.
     """
+    offered, at_desk_count, shortened, end_to_end = db.session.execute(_summary_statement(unit_ids, on_day)).one()
+    return {"offered": offered, "at_desk": at_desk_count, "shortened": shortened,
+            "end_to_end": end_to_end}
+
+
+@lru_cache(maxsize=1)
+def _summary_under_path() -> Select:
+    """`offering_summary`'s statement for a subtree given by its path, built once (issue 13: building the
+    expression cost more than running it); the path and the day are bound at each execution."""
+    from app.units.models import Unit
+
+    unit_ids = select(Unit.id).where(Unit.path.startswith(bindparam("summary_root_path", type_=String)))
+    return _summary_statement(unit_ids, bindparam("summary_on_day", type_=Date))
+
+
+def offering_summary_under(root_path: str, on_day: date) -> dict[str, int]:
+    """`offering_summary` of the subtree whose materialised path starts with `root_path`."""
+    offered, at_desk_count, shortened, end_to_end = db.session.execute(
+        _summary_under_path(), {"summary_root_path": root_path, "summary_on_day": on_day}).one()
+    return {"offered": offered, "at_desk": at_desk_count, "shortened": shortened,
+            "end_to_end": end_to_end}
+
+
+def _summary_statement(unit_ids: Select, on_day) -> Select:
     in_effect = aliased(Offering, offerings_in_effect(unit_ids, on_day).subquery())
     at_desk = in_effect.at_desk.is_(True)
     stmt = (
@@ -61,6 +86,4 @@ def offering_summary(unit_ids: Select, on_day: date) -> dict[str, int]:
         .select_from(in_effect)
         .join(Procedure, Procedure.id == in_effect.procedure_id)
     )
-    offered, at_desk_count, shortened, end_to_end = db.session.execute(stmt).one()
-    return {"offered": offered, "at_desk": at_desk_count, "shortened": shortened,
-            "end_to_end": end_to_end}
+    return stmt

@@ -137,6 +137,7 @@ def _edit_offering(unit: Unit, offering: Offering | None):
                 offering.procedure = procedure
                 offering.set_committed_time(form.committed_value.data, form.committed_unit.data)
                 offering.at_desk = form.at_desk.data
+                offering.accepts_for_others = form.accepts_for_others.data
                 offering.online_kind = form.online_kind.data
                 offering.supplement_rule = form.supplement_rule.data or None
                 offering.active_from = form.active_from.data

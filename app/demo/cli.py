@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure, ProcedureChannel, RequiredDocument
 from app.demo.catalog import DEMO_PROCEDURES
+from app.demo.feedback import load_demo_feedback
 from app.demo.index_scores import load_demo_index_scores
+from app.demo.digitisation import digitisation_summary
 from app.demo.dossiers import DEFAULT_DOSSIERS_PER_DAY, DEFAULT_MONTHS, DEFAULT_SEED, Summary, load_demo_dossiers
 from app.dossiers.ontime import Resolution
 from app.extensions import db
@@ -32,6 +34,9 @@ DEMO_WARDS = [
 ]
 # How much each ward shortens: the share of desk procedures whose committed time it cuts.
 SHORTENING_STEP = {"000.06.01.H26": 1, "000.01.01.H26": 2, "000.16.01.H26": 4}
+
+
+CROSS_WARD_FIELDS = ("Hộ tịch", "Chứng thực")
 
 
 def demo_fee(text: str) -> Decimal:
@@ -104,7 +109,9 @@ def load_demo(today: date) -> bool:
             value, unit = procedure.statutory_value, procedure.statutory_unit
             if index % step == 0:
                 value, unit = _shortened(value, unit)
+            # Civil status and certification: received at any ward's centre of the province (Decree 118/2025).
             offering = Offering(unit=ward, procedure=procedure, active_from=active_from,
+                                accepts_for_others=procedure.field in CROSS_WARD_FIELDS,
                                 at_desk=index != len(procedures) - 1,
                                 online_kind=OnlineKind.END_TO_END if index % 3 == 0 else OnlineKind.PARTIAL)
             offering.set_committed_time(value, unit)
@@ -157,13 +164,17 @@ def load_command(if_empty: bool, no_dossiers: bool, dossiers_per_day: float | No
                 click.echo("Hồ sơ mẫu đã có sẵn.")
             else:
                 print_dossier_summary(summary)
+                click.echo(digitisation_summary())
+        demo_wards = db.session.scalars(select(Unit).where(Unit.code.in_([code for code, _ in DEMO_WARDS]))).all()
+        feedback = load_demo_feedback(demo_wards, today) if not no_dossiers else 0
+        if feedback:
+            click.echo(f"Đã tạo {format_number(feedback)} phản ánh, kiến nghị mẫu.")
         # The index pages have something to score on first run: the default rubrics of this year and the last.
         for year in (today.year - 1, today.year):
             created = [code for code, is_new in load_default_rubrics(year) if is_new]
             if created:
                 click.echo(f"Bộ tiêu chí mặc định năm {year}: {', '.join(created)}.")
         db.session.flush()
-        demo_wards = db.session.scalars(select(Unit).where(Unit.code.in_([code for code, _ in DEMO_WARDS]))).all()
         scores = load_demo_index_scores(demo_wards, today) if demo_wards else None
         if scores is not None:
             click.echo(f"Điểm chỉ số CCHC mẫu năm {today.year - 1} và {today.year}: {scores.confirmed} tiêu chí tự chấm "

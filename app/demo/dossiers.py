@@ -19,11 +19,13 @@ from sqlalchemy.orm import selectinload
 from app.audit.recording import simulated_history
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
+from app.demo.digitisation import DemoDigitisation
+from app.dossiers.handover import HandoverStep
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.models import CopyKind, Dossier, DossierEvent, Outcome, PaymentMethod
 from app.dossiers.ontime import Resolution
 from app.dossiers.operations import (ActionInput, Applicant, Intake, PaymentInput, ReceivedDocument, apply_action,
-                                     preview_due_at, record_payment, register_dossier)
+                                     preview_due_at, record_handover_step, record_payment, register_dossier)
 from app.extensions import db
 from app.lookup.models import DossierRating, Rating
 from app.lookup.rating_codes import issue_rating_code, rating_code_matches
@@ -36,6 +38,10 @@ DEFAULT_DOSSIERS_PER_DAY = 16.0
 """Mean dossiers a ward desk receives on a working day (before the ward's, weekday's and month's factors)."""
 DEFAULT_MONTHS = 12
 DEFAULT_SEED = 2025
+CROSS_WARD_SHARE = 0.06
+"""Share of a ward's dossiers of the listed procedures received at another ward's centre since 1 Jul 2025
+(Decree 118/2025): Hanoi's wards report a few percent of their dossiers received across boundaries."""
+CROSS_WARD_FROM = date(2025, 7, 1)
 BATCH_SIZE = 500
 """Dossiers written per commit."""
 
@@ -244,6 +250,9 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
     desks = [desk for ward in wards if (desk := _desk(ward)) is not None]
     rule = current_app.config["SUPPLEMENT_RULE"]
     life = _Life(rng, cutoff, today)
+    # Its own generator, so that adding dossiers received across boundaries left every other draw as it was.
+    cross = random.Random(f"cross-ward-{today.isoformat()}")
+    digitisation = DemoDigitisation([desk.unit for desk in desks], today, _months_before(today, months))
     summary = Summary()
     batch: list[Dossier] = []
     day = _months_before(today, months)
@@ -259,9 +268,17 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
                         * WEEKDAY_FACTORS[day.weekday()])
                 for received_at in sorted(_office_times(rng, desk.calendar, day, _poisson(rng, mean))):
                     offering = life.choose_offering(desk, received_at)
-                    dossier = register_dossier(_intake(rng, desk, offering, received_at), desk.calendar,
-                                               desk.clerk, rule, received_at)
-                    life.run(desk, offering, dossier)
+                    intake = _intake(rng, desk, offering, received_at)
+                    receiving = _receiving_desk(cross, desk, desks, offering, received_at)
+                    if receiving is None:
+                        dossier = register_dossier(intake, desk.calendar, desk.clerk, rule, received_at)
+                        life.run(desk, offering, dossier)
+                    else:
+                        intake.receiving_unit, intake.result_at_receiving = receiving.unit, cross.random() < 0.7
+                        dossier = register_dossier(intake, desk.calendar, receiving.clerk, rule, received_at,
+                                                   receiving_calendar=receiving.calendar)
+                        life.run(desk, offering, dossier, receiving=receiving, cross=cross)
+                    digitisation.record(dossier, desk.clerk.id if desk.clerk else None)
                     summary.add(dossier)
                     batch.append(dossier)
                     if len(batch) >= batch_size:
@@ -270,6 +287,15 @@ def generate_dossiers(wards: list[Unit], today: date, rng: random.Random,
         _write(batch)
     summary.rated = life.rated
     return summary
+
+
+def _receiving_desk(cross: random.Random, desk: _Desk, desks: list[_Desk], offering: Offering,
+                    received_at: datetime) -> "_Desk | None":
+    """Another ward's desk that received this dossier for `desk`, for a share of the listed procedures."""
+    if (received_at.date() < CROSS_WARD_FROM or not offering.accepts_for_others or len(desks) < 2
+            or cross.random() >= CROSS_WARD_SHARE):
+        return None
+    return cross.choice([other for other in desks if other is not desk])
 
 
 def _write(batch: list[Dossier]) -> None:
@@ -461,11 +487,14 @@ class _Life:
         """A working day left before the present: enough for a kept dossier to be asked for papers or finished."""
         return working_time_between(desk.calendar, received_at, self.cutoff) >= _WORKING_DAY
 
-    def run(self, desk: _Desk, offering: Offering, dossier: Dossier) -> None:
-        self.desk, self.dossier = desk, dossier
+    def run(self, desk: _Desk, offering: Offering, dossier: Dossier, receiving: _Desk | None = None,
+            cross: random.Random | None = None) -> None:
+        self.desk, self.dossier, self.receiving, self.cross = desk, dossier, receiving, cross
         self.last = dossier.received_at
+        self._pay()  # at the desk that received it
+        if receiving is not None and not self._hand_over_there():
+            return  # still on its way to the resolving ward
         self.field = desk.fields[offering.id]
-        self._pay()
         hold = self._showcase(desk, dossier)
         if _hours_allowed(dossier) <= 4 and not hold:
             self._settle_at_desk()
@@ -653,6 +682,12 @@ class _Life:
         """Hand the result over: at once online or at the counter; otherwise when the citizen comes, often on
         the appointment day."""
         rng, dossier = self.rng, self.dossier
+        returned_by = None
+        if dossier.result_at_receiving:
+            # Collected at the receiving desk: the result travels back first, and that desk returns it.
+            if not self._hand_result_back():
+                return
+            returned_by = self.receiving.clerk
         finished_at = self.last
         if quick:
             returned_at = self._later(finished_at, rng.uniform(5, 90))
@@ -660,9 +695,35 @@ class _Life:
             base = max(finished_at, dossier.due_at) if rng.random() < 0.5 else finished_at
             days = rng.choices((0, 1, 2, 3, 5, 10), (35, 30, 15, 8, 8, 4))[0]
             returned_at = self._later(base, days * _DAY + rng.uniform(5, 240))
-        if self._act(returned_at, Action.RETURN_RESULT, note=RETURN_NOTES[ChannelKind(dossier.channel)]):
+        if self._act(returned_at, Action.RETURN_RESULT, returned_by, note=RETURN_NOTES[ChannelKind(dossier.channel)]):
             # As at the desk: the rating code is drawn at the return and handed to the citizen.
             self._rate(issue_rating_code(dossier))
+
+    def _step(self, step: HandoverStep, at: datetime, actor: User) -> bool:
+        at = max(at, self.last + _MINUTE).replace(second=0, microsecond=0)
+        if at >= self.cutoff:
+            return False
+        record_handover_step(self.dossier, step, actor, at, "", self.dossier.version, self.receiving.calendar)
+        self.last = at
+        return True
+
+    def _hand_over_there(self) -> bool:
+        """The receiving desk sends the paper file (mostly the same day), the resolving ward acknowledges it;
+        about one in ten legs runs a working day late."""
+        cross, receiving = self.cross, self.receiving
+        sent = shift_by_working_time(receiving.calendar, self.last, timedelta(minutes=cross.uniform(20, 300)))
+        if not self._step(HandoverStep.SENT, sent, receiving.clerk):
+            return False
+        delay = cross.uniform(60, 420) + (_DAY if cross.random() < 0.1 else 0)
+        return self._step(HandoverStep.RECEIVED, self._later(self.last, delay), self.desk.clerk)
+
+    def _hand_result_back(self) -> bool:
+        cross = self.cross
+        if not self._step(HandoverStep.RESULT_SENT, self._later(self.last, cross.uniform(10, 240)), self.desk.clerk):
+            return False
+        delay = cross.uniform(60, 420) + (_DAY if cross.random() < 0.1 else 0)
+        back = shift_by_working_time(self.receiving.calendar, self.last, timedelta(minutes=delay))
+        return self._step(HandoverStep.RESULT_RECEIVED, back, self.receiving.clerk)
 
     def _rate(self, rating_code: str) -> None:
         """Perhaps the citizen's rating on the lookup page with the rating code handed over with the result,

@@ -51,7 +51,7 @@ def reuse_into(document: DossierDocument, source: DossierDocument, now: datetime
     """Mark `document` digitised with `source`'s scan (a reuse of the source, not a new scan)."""
     original = source.reused_from or source  # count reuse against the scan itself, not a chain
     document.reused_from = original
-    document.scan_file_id = source.scan_file_id
+    document.scan_file = source.scan_file
     document.digitised_at = now
 
 

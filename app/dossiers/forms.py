@@ -69,6 +69,14 @@ class IntakeForm(Form):
     procedure_filter = StringField("Tìm thủ tục (tên hoặc mã, không cần dấu)",
                                    filters=[lambda v: (v or "")[:200]],
                                    render_kw={"autocomplete": "off", "type": "search"})
+    # Another ward of the province the dossier is received for (Decree 118/2025); 0: the desk's own unit.
+    unit_filter = StringField("Tìm phường/xã (không cần dấu)", filters=[lambda v: (v or "")[:100]],
+                              render_kw={"autocomplete": "off", "type": "search"})
+    resolving_unit_id = SelectField("Đơn vị giải quyết", coerce=record_id, default=0)
+    # A select, not a box: htmx sends its value whatever it is (an unticked box is simply absent).
+    result_at_receiving = SelectField("Nơi trả kết quả", default="here",
+                                      choices=options([("here", "Tại nơi tiếp nhận (nơi công dân nộp)"),
+                                                       ("there", "Tại đơn vị giải quyết")]))
     offering_id = SelectField("Thủ tục hành chính", coerce=record_id,
                               validators=[DataRequired("Chọn thủ tục hành chính.")])
     applicant_name = StringField("Họ và tên người nộp", filters=[nfc],

@@ -6,10 +6,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.catalog.models import ChannelKind, OnlineKind, Procedure, format_time
+from app.dossiers.handover import HandoverStep, step_due
+from app.dossiers.handover import Progress as HandoverProgress
 from app.digitisation.models import StoredFile
 from app.dossiers.lifecycle import Action, DossierState
 from app.dossiers.ontime import Resolution
@@ -61,7 +64,9 @@ class Dossier(db.Model):
     """A dossier received by a unit's one-stop desk. Never deleted: corrections are events."""
 
     __tablename__ = "dossiers"
-    __scope_column__ = "unit_id"
+    # Seen by the unit that resolves it and by the desk that received it for that unit (Decree 118/2025:
+    # receiving regardless of administrative boundary); app/units/scope.py ORs the two.
+    __scope_column__ = ("unit_id", "receiving_unit_id")
     __table_args__ = (
         # The desk's lists: a unit's open dossiers by due date, and everything by receipt date.
         Index("ix_dossiers_unit_state_due", "unit_id", "state", "due_at"),
@@ -70,6 +75,8 @@ class Dossier(db.Model):
         Index("ix_dossiers_received_id", "received_at", "id"),
         # Name search scans one unit's names: this index holds them, so the scan never visits the table.
         Index("ix_dossiers_unit_applicant", "unit_id", "applicant_search"),
+        # What a desk received for other units, newest first (its own list and figures).
+        Index("ix_dossiers_receiving_received", "receiving_unit_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +90,20 @@ class Dossier(db.Model):
     # The citizen's rating code, drawn when the result is returned; only its keyed hash is kept
     # (app/lookup/rating_codes.py). None: not returned yet, or returned before rating codes existed.
     rating_code_hash: Mapped[str | None] = mapped_column(String(64))
+    # The unit that resolves it: its clock, its figures, its Report 06 (DOMAIN.md "Who receives").
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # The desk that received it, when another unit of the province (None: the unit itself), with the
+    # hand-over between the two (app/dossiers/handover.py): the hand-over time in force at receipt,
+    # whether the citizen collects the result at the receiving desk, each step's due time and when it happened.
+    receiving_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    handover_days: Mapped[int | None] = mapped_column(SmallInteger)
+    result_at_receiving: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    handover_due_at: Mapped[datetime | None]
+    handover_sent_at: Mapped[datetime | None]
+    handed_over_at: Mapped[datetime | None]
+    result_sent_at: Mapped[datetime | None]
+    result_back_due_at: Mapped[datetime | None]
+    result_back_at: Mapped[datetime | None]
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"), index=True)
 
     applicant_name: Mapped[str] = mapped_column(String(200))
@@ -139,7 +159,8 @@ class Dossier(db.Model):
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)
 
-    unit: Mapped[Unit] = relationship()
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    receiving_unit: Mapped[Unit | None] = relationship(foreign_keys=[receiving_unit_id])
     procedure: Mapped[Procedure] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -168,6 +189,34 @@ class Dossier(db.Model):
         if user.role == "specialist":
             return stmt.where(cls.assignee_id == user.id)
         return stmt
+
+    @property
+    def is_received_for_another(self) -> bool:
+        # The relationship as well: a dossier not flushed yet (the demo's batches) has no id there.
+        return self.receiving_unit_id is not None or self.receiving_unit is not None
+
+    @property
+    def desk_unit(self) -> Unit:
+        """The unit whose desk received it (and prints its receipt)."""
+        return self.receiving_unit or self.unit
+
+    @property
+    def return_unit(self) -> Unit:
+        """The unit whose desk returns the result to the citizen."""
+        return self.receiving_unit if self.result_at_receiving and self.receiving_unit else self.unit
+
+    @property
+    def appointment_at(self) -> datetime:
+        """When and where the citizen collects the result: the way back's end when at the receiving desk."""
+        return self.result_back_due_at or self.due_at
+
+    def handover_progress(self) -> HandoverProgress:
+        return HandoverProgress(self.handover_sent_at, self.handed_over_at, self.result_sent_at, self.result_back_at,
+                                bool(self.result_at_receiving))
+
+    def handover_dues(self) -> dict:
+        return {step: step_due(step, self.handover_due_at, self.due_at, self.result_back_due_at)
+                for step in HandoverStep} if self.is_received_for_another else {}
 
     @property
     def state_label(self) -> str:
@@ -219,6 +268,8 @@ class Dossier(db.Model):
         """Its papers are Circular 03/2025/TT-VPCP's forms (received from 15 Sep 2025): app/dossiers/regime.py."""
         return uses_new_forms(self.received_at.date())
 
+
+HANDOVER_ACTIONS = frozenset(step.value for step in HandoverStep)
 
 # The event of a payment recorded (not a lifecycle Action: it never changes the state).
 PAYMENT_ACTION = "payment"
@@ -292,6 +343,8 @@ class DossierEvent(db.Model):
     def action_label(self) -> str:
         if self.action in RECORD_EVENT_LABELS:
             return RECORD_EVENT_LABELS[self.action]
+        if self.action in HANDOVER_ACTIONS:
+            return HandoverStep(self.action).label
         if self.action == PAYMENT_ACTION:
             return "Ghi nhận phí, lệ phí"
         return Action(self.action).label

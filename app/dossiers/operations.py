@@ -11,13 +11,16 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering
+from app.dossiers.handover import DEFAULT_HANDOVER_DAYS, HandoverStep, leg_due, plan
+from app.dossiers.handover import next_step as next_handover_step
 from app.dossiers.lifecycle import Action, DossierState, TransitionRefused, next_state, refusal_for
-from app.dossiers.models import (PAYMENT_ACTION, Apology, CopyKind, Dossier, DossierDocument, DossierEvent, Outcome,
-                                 PaymentMethod, SupplementPeriod, new_lookup_pin)
+from app.dossiers.models import (HANDOVER_ACTIONS, PAYMENT_ACTION, Apology, CopyKind, Dossier, DossierDocument,
+                                 DossierEvent, Outcome, PaymentMethod, SupplementPeriod, new_lookup_pin)
 from app.dossiers.numbering import format_dossier_code, take_next_number
 from app.dossiers.ontime import classify
 from app.dossiers.steps import Pause, Split, Step, step_due_times
 from app.extensions import db
+from app.units.models import Unit
 from app.vntext import fold, nfc, nfc_lines
 from app.worktime.deadlines import WorkingCalendar, due_at, shift_by_working_time, working_time_between
 
@@ -54,6 +57,22 @@ class Intake:
     received_at: datetime
     sets_count: int = 1
     documents: list[ReceivedDocument] = field(default_factory=list)
+    # Received at another unit's desk for the offering's unit (Decree 118/2025): that desk, and
+    # whether the citizen collects the result there rather than at the resolving unit.
+    receiving_unit: Unit | None = None
+    result_at_receiving: bool = False
+
+
+def province_handover_days(unit: Unit) -> int:
+    """The hand-over time in force for a desk: the nearest value set on it or a unit above it (the
+    province sets it on the higher unit), else DEFAULT_HANDOVER_DAYS."""
+    ids = unit.ancestor_ids()
+    rows = dict(db.session.execute(select(Unit.id, Unit.handover_days).where(
+        Unit.id.in_(ids), Unit.handover_days.is_not(None))).all())
+    for unit_id in reversed(ids):
+        if unit_id in rows:
+            return rows[unit_id]
+    return DEFAULT_HANDOVER_DAYS
 
 
 def preview_due_at(calendar: WorkingCalendar, offering: Offering, received_at: datetime) -> datetime:
@@ -62,14 +81,23 @@ def preview_due_at(calendar: WorkingCalendar, offering: Offering, received_at: d
 
 
 def register_dossier(intake: Intake, calendar: WorkingCalendar, actor: User | None, default_rule: str,
-                     now: datetime) -> Dossier:
-    """Create the dossier with its code, due time, documents and first event (not committed)."""
+                     now: datetime, receiving_calendar: WorkingCalendar | None = None) -> Dossier:
+    """Create the dossier with its code, due time, documents and first event (not committed).
+
+    `calendar` is the resolving unit's (the offering's). A dossier received at another unit's desk
+    (`intake.receiving_unit`) is numbered by that desk — the code names the agency that received it
+    (Circular 01/2018/TT-VPCP art. 19; see README "Tiếp nhận không phụ thuộc địa giới") — and its due
+    date adds the province's hand-over time to the resolving unit's committed time
+    (app/dossiers/handover.py), `receiving_calendar` being the receiving unit's.
+    """
     offering = intake.offering
     unit = offering.unit
-    number = take_next_number(unit.id, intake.received_at.date())
+    receiving = intake.receiving_unit if intake.receiving_unit is not None and intake.receiving_unit.id != unit.id else None
+    desk = receiving or unit
+    number = take_next_number(desk.id, intake.received_at.date())
     applicant = intake.applicant
     dossier = Dossier(
-        code=format_dossier_code(unit.code, intake.received_at.date(), number),
+        code=format_dossier_code(desk.code, intake.received_at.date(), number),
         lookup_pin=new_lookup_pin(),
         unit=unit,
         procedure=offering.procedure,
@@ -95,15 +123,89 @@ def register_dossier(intake: Intake, calendar: WorkingCalendar, actor: User | No
         created_by=actor,
         updated_at=now,
     )
+    if receiving is not None:
+        days = province_handover_days(receiving)
+        handover = plan(receiving_calendar or calendar, calendar, intake.received_at, offering.committed_value,
+                        offering.committed_unit, days, intake.result_at_receiving)
+        dossier.receiving_unit = receiving
+        dossier.handover_days = days
+        dossier.result_at_receiving = intake.result_at_receiving
+        dossier.handover_due_at = handover.there_due_at
+        dossier.due_at = handover.due_at
+        dossier.result_back_due_at = handover.back_due_at
     dossier.documents = [
         DossierDocument(position=index, name=nfc(document.name), copy_kind=document.copy_kind, count=document.count)
         for index, document in enumerate(intake.documents, start=1)
     ]
+    details = {"due_at": dossier.due_at.isoformat()}
+    if receiving is not None:
+        details.update(receiving_unit=receiving.code, handover_due_at=dossier.handover_due_at.isoformat(),
+                       appointment_at=dossier.appointment_at.isoformat())
     dossier.events = [DossierEvent(at=now, actor=actor, action="receive", from_state=None,
-                                   to_state=DossierState.RECEIVED, to_office=DESK_OFFICE,
-                                   details={"due_at": dossier.due_at.isoformat()})]
+                                   to_state=DossierState.RECEIVED,
+                                   to_office=desk_office(receiving) if receiving is not None else DESK_OFFICE,
+                                   details=details)]
     db.session.add(dossier)
     return dossier
+
+
+def desk_office(unit: Unit) -> str:
+    """How the control slip names another unit's desk: "Bộ phận Một cửa — Phường X"."""
+    return f"{DESK_OFFICE} — {unit.name}"
+
+
+def acting_unit_id(dossier: Dossier, action: str) -> int:
+    """The unit whose desk records `action` (an Action or a HandoverStep value): the receiving desk
+    sends the dossier, takes the result back and returns it when the citizen collects it there; the
+    resolving unit does everything else."""
+    if dossier.receiving_unit_id is None:
+        return dossier.unit_id
+    if action in HANDOVER_ACTIONS:
+        return dossier.receiving_unit_id if HandoverStep(action).side == "receiving" else dossier.unit_id
+    if action == Action.RETURN_RESULT and dossier.result_at_receiving:
+        return dossier.receiving_unit_id
+    return dossier.unit_id
+
+
+def handover_step_available(dossier: Dossier, step: HandoverStep) -> bool:
+    if not dossier.is_received_for_another or dossier.state in (DossierState.WITHDRAWN, DossierState.STOPPED):
+        return False
+    has_result = dossier.state in (DossierState.FINISHED, DossierState.RETURNED)
+    return next_handover_step(dossier.handover_progress(), has_result) is step
+
+
+def record_handover_step(dossier: Dossier, step: HandoverStep, actor: User, now: datetime, note: str,
+                         expected_version: int, receiving_calendar: WorkingCalendar) -> DossierEvent:
+    """Record one hand-over step as an event with its own due time (kept in `details` for the control
+    slip); raise TransitionRefused if it is not the step due now, StaleDossier if the dossier changed."""
+    if dossier.version != expected_version:
+        raise StaleDossier(dossier, expected_version)
+    if not handover_step_available(dossier, step):
+        raise TransitionRefused(f"Không thể ghi «{step.label.lower()}» ở bước này của hồ sơ.")
+    receiving, resolving = desk_office(dossier.receiving_unit), dossier.unit.name
+    if step is HandoverStep.SENT:
+        dossier.handover_sent_at, offices = now, (receiving, resolving)
+    elif step is HandoverStep.RECEIVED:
+        dossier.handed_over_at, offices = now, (receiving, resolving)
+    elif step is HandoverStep.RESULT_SENT:
+        dossier.result_sent_at, offices = now, (resolving, receiving)
+        # A supplement may have moved the due date since receipt: the way back then ends later too,
+        # never earlier than the appointment the receipt gave.
+        moved = leg_due(receiving_calendar, dossier.due_at, dossier.handover_days or 0)
+        if dossier.result_back_due_at is None or moved > dossier.result_back_due_at:
+            dossier.result_back_due_at = moved
+    else:
+        dossier.result_back_at, offices = now, (resolving, receiving)
+    due = dossier.handover_dues()[step]
+    state = DossierState(dossier.state)
+    event = DossierEvent(at=now, actor=actor, action=step.value, from_state=state, to_state=state,
+                         from_office=offices[0], to_office=offices[1], note=nfc_lines(note),
+                         details={"step_due_at": due.isoformat() if due else None,
+                                  "late": bool(due and now > due)})
+    dossier.updated_at = now
+    flag_modified(dossier, "updated_at")
+    dossier.events.append(event)
+    return event
 
 
 class StaleDossier(Exception):
@@ -315,8 +417,11 @@ def _finish(dossier, data, event, actor, calendar, now):
 
 
 def _return_result(dossier, data, event, actor, calendar, now):
+    if dossier.result_at_receiving and dossier.result_back_at is None:
+        raise TransitionRefused("Kết quả chưa được chuyển về nơi tiếp nhận: ghi nhận kết quả về trước khi trả cho công dân.")
     dossier.returned_at = now
-    event.from_office, event.to_office = DESK_OFFICE, "Công dân"
+    event.from_office = desk_office(dossier.receiving_unit) if dossier.result_at_receiving else DESK_OFFICE
+    event.to_office = "Công dân"
 
 
 def _end(dossier, data, event, actor, calendar, now):

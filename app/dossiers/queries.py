@@ -162,7 +162,8 @@ def _text_condition(text: str, own_unit_code: str):
 def _filtered(stmt: Select, filters: SearchFilters, clock: DeskClock) -> Select:
     """`stmt` limited to the visible dossiers matching the filters; the text matches code, ID number,
     phone or name."""
-    stmt = visible(stmt, Dossier.unit_id)
+    # The unit's own dossiers and those its desk received for other units (to answer the citizen who asks).
+    stmt = visible(stmt, Dossier.unit_id, Dossier.receiving_unit_id)
     if filters.unit is not None:
         stmt = stmt.where(Dossier.unit_id.in_(subtree_unit_ids(filters.unit)))
     if filters.q.strip():

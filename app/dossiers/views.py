@@ -23,6 +23,11 @@ from app.dossiers.operations import (CORRECTABLE_FIELDS, ActionInput, Applicant,
                                      StaleDossier, apply_action, current_step_dues, events_since, preview_due_at,
                                      proposal_of, record_payment, register_dossier)
 from app.dossiers.steps import Step
+from app.dossiers.handover import HandoverStep, late_steps, plan, steps_of
+from app.dossiers.models import HANDOVER_ACTIONS
+from app.dossiers.operations import (acting_unit_id, handover_step_available, province_handover_days,
+                                     record_handover_step)
+from app.dossiers.receiving import may_receive_for, offerings_for_another, province_wards, resolving_ward
 from app.dossiers.queries import (AT_RISK_LISTS, COUNT_CAP, DESK_LISTS, FEW_MATCHES, SORT_LABELS, DeskClock, SearchFilters, deadlines_of,
                                   dossier_count, dossier_search, offices_and_actors, whereabouts_of)
 from app.extensions import db
@@ -33,7 +38,7 @@ from app.reports.links import print_links
 from app.reports.papers import PAPER_AFTER_ACTION, Paper
 from app.htmx import is_fragment_request, render_page_or_fragment
 from app.units.models import Unit, UnitKind
-from app.units.scope import get_visible_or_404, visible_units
+from app.units.scope import MAX_RECORD_ID, get_visible_or_404, visible_units
 from app.vntext import fold
 from app.worktime.clock import calendar_for, local_now
 from app.worktime.deadlines import crosses_estimated_days
@@ -67,12 +72,39 @@ def _offering_choices(offerings: list[Offering]) -> list:
 
 
 def _chosen_offering(offering_id: int | None) -> Offering | None:
+    """The offering the clerk chose: their own unit's, or another ward's of the province that their desk
+    accepts for others (app/dossiers/receiving.py); anything else is 404 like every out-of-scope record."""
     if not offering_id:
         return None
-    offering = get_visible_or_404(Offering, offering_id)
-    if offering.unit_id != current_user.unit_id:
-        abort(404)  # a desk registers only for its own unit
-    return offering
+    if not 0 < offering_id <= MAX_RECORD_ID:
+        abort(404)
+    offering = db.session.get(Offering, offering_id)
+    if offering is None:
+        abort(404)
+    if offering.unit_id == current_user.unit_id:
+        return offering
+    if may_receive_for(current_user.unit, offering, local_now().date()):
+        return offering
+    abort(404)
+
+
+def _intake_offerings(resolving: Unit | None, on_day, query: str = "") -> list[Offering]:
+    """The procedures the clerk may pick: their unit's own, or those of the ward they receive for."""
+    if resolving is None:
+        return _unit_offerings(current_user.unit, on_day, query)
+    return offerings_for_another(current_user.unit, resolving, on_day, query)
+
+
+def _unit_choices(resolving: Unit | None, unit_filter: str = "") -> list:
+    """The resolving unit's choices: the desk's own unit, the ward chosen, and (without JavaScript, after
+    "Lấy thủ tục của đơn vị") the wards matching what the clerk typed."""
+    choices = [(0, f"{current_user.unit.name} (đơn vị mình)")]
+    if resolving is not None:
+        choices.append((resolving.id, resolving.name))
+    if unit_filter.strip():
+        choices += [(ward.id, f"{ward.name} ({ward.code})") for ward in province_wards(current_user.unit, unit_filter)
+                    if resolving is None or ward.id != resolving.id]
+    return options(choices)
 
 
 def _fill_checklist(form: IntakeForm, offering: Offering | None) -> None:
@@ -87,10 +119,16 @@ def _fill_checklist(form: IntakeForm, offering: Offering | None) -> None:
                                      "count": (document.originals or document.copies or 1)})
 
 
-def _due_preview(offering: Offering | None, received_at: datetime | None) -> datetime | None:
+def _due_preview(offering: Offering | None, received_at: datetime | None,
+                 result_at_receiving: bool = True) -> datetime | None:
+    """The appointment the receipt will give: for another ward's dossier, its committed time on its
+    calendar plus the province's hand-over time (app/dossiers/handover.py)."""
     if offering is None or received_at is None:
         return None
-    return preview_due_at(calendar_for(offering.unit), offering, received_at)
+    if offering.unit_id == current_user.unit_id:
+        return preview_due_at(calendar_for(offering.unit), offering, received_at)
+    return plan(calendar_for(current_user.unit), calendar_for(offering.unit), received_at, offering.committed_value,
+                offering.committed_unit, province_handover_days(current_user.unit), result_at_receiving).appointment
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,7 +136,10 @@ def _due_preview(offering: Offering | None, received_at: datetime | None) -> dat
 def intake():
     now = local_now()
     form = IntakeForm()
-    offerings = _unit_offerings(current_user.unit, now.date(), form.procedure_filter.data or "")
+    resolving = resolving_ward(current_user.unit, form.resolving_unit_id.data if form.is_submitted()
+                               else query_value(request.args, "resolving_unit_id", record_id))
+    form.resolving_unit_id.choices = _unit_choices(resolving, form.unit_filter.data or "")
+    offerings = _intake_offerings(resolving, now.date(), form.procedure_filter.data or "")
     if form.is_submitted() and (saved := _saved_with(form.intake_token.data)) is not None:
         return _already_saved(saved)
     chosen = _chosen_offering(form.offering_id.data if form.is_submitted()
@@ -110,6 +151,8 @@ def intake():
         form.intake_token.data = new_intake_token()
         form.received_at.data = now
         form.channel.data = ChannelKind.DIRECT.value
+        form.result_at_receiving.data = "here"
+        form.resolving_unit_id.data = resolving.id if resolving is not None else 0
         if chosen is not None:
             form.offering_id.data = chosen.id
             form.online_kind.data = "" if chosen.online_kind == OnlineKind.NONE else chosen.online_kind
@@ -136,7 +179,8 @@ def intake():
                     raise
                 return _already_saved(saved)
             flash(f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả: "
-                  f"{dossier.due_at:%H:%M} ngày {dossier.due_at:%d/%m/%Y}.", "success")
+                  f"{dossier.appointment_at:%H:%M} ngày {dossier.appointment_at:%d/%m/%Y}"
+                  + (f" tại {dossier.return_unit.name}." if dossier.is_received_for_another else "."), "success")
             # Saved first, printed after: the page offers the receipt at once (a failed PDF loses nothing).
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=Paper.RECEIPT.value), code=303)
     return _render_intake(form, chosen), 422 if form.errors else 200
@@ -170,8 +214,8 @@ def _chosen_reuse() -> list[int]:
 def _render_intake(form: IntakeForm, chosen: Offering | None) -> str:
     reusable = reuse.candidates(form.applicant_id_number.data or "") if form.is_submitted() else []
     return render_template("dossiers/intake.html", form=form, chosen=chosen,
-                           due=_due_preview(chosen, form.received_at.data), reusable=reusable,
-                           reuse_chosen=set(_chosen_reuse()) if form.is_submitted() else set())
+                           due=_due_preview(chosen, form.received_at.data, form.result_at_receiving.data != "there"),
+                           reusable=reusable, reuse_chosen=set(_chosen_reuse()) if form.is_submitted() else set())
 
 
 def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier:
@@ -187,9 +231,13 @@ def _save_intake(form: IntakeForm, offering: Offering, now: datetime) -> Dossier
         received_at=form.received_at.data.replace(second=0, microsecond=0),
         sets_count=form.sets_count.data,
         documents=documents,
+        # Another ward's procedure (checked by _chosen_offering): received here for that ward.
+        receiving_unit=current_user.unit if offering.unit_id != current_user.unit_id else None,
+        result_at_receiving=form.result_at_receiving.data != "there",
     )
     dossier = register_dossier(intake, calendar_for(offering.unit), current_user,
-                               current_app.config["SUPPLEMENT_RULE"], now)
+                               current_app.config["SUPPLEMENT_RULE"], now,
+                               receiving_calendar=calendar_for(current_user.unit))
     # The applicant's earlier scans the clerk chose to reuse instead of scanning again (app/digitisation/reuse.py).
     reuse.apply_at_intake(dossier, _chosen_reuse(), form.applicant_id_number.data, intake.received_at)
     dossier.intake_token = form.intake_token.data or None
@@ -209,7 +257,7 @@ def intake_procedure():
     if chosen is not None:
         form.online_kind.data = "" if chosen.online_kind == OnlineKind.NONE else chosen.online_kind
     return render_template("dossiers/_intake_procedure.html", form=form, chosen=chosen,
-                           due=_due_preview(chosen, received_at))
+                           due=_due_preview(chosen, received_at, _result_at_receiving_arg()))
 
 
 @bp.get("/new/due")
@@ -218,16 +266,32 @@ def intake_due():
     """htmx: the due time, recomputed when the receipt time changes."""
     chosen = _chosen_offering(query_value(request.args, "offering_id", record_id))
     received_at = _parse_received_at(request.args.get("received_at", ""))
-    return render_template("dossiers/_due_preview.html", chosen=chosen, due=_due_preview(chosen, received_at),
+    return render_template("dossiers/_due_preview.html", chosen=chosen,
+                           due=_due_preview(chosen, received_at, _result_at_receiving_arg()),
                            received_at_invalid=received_at is None)
+
+
+def _result_at_receiving_arg() -> bool:
+    """Where the citizen collects the result, as the intake's select sends it: at the receiving desk unless "there"."""
+    return request.args.get("result_at_receiving", "here") != "there"
 
 
 @bp.get("/new/offerings")
 @desk_roles_only
 def intake_offerings():
-    """htmx: the procedure list narrowed to what the clerk typed."""
-    offerings = _unit_offerings(current_user.unit, local_now().date(), request.args.get("procedure_filter", "")[:200])
+    """htmx: the procedure list narrowed to what the clerk typed, for the unit they receive for."""
+    resolving = resolving_ward(current_user.unit, query_value(request.args, "resolving_unit_id", record_id))
+    offerings = _intake_offerings(resolving, local_now().date(), request.args.get("procedure_filter", "")[:200])
     return render_template("dossiers/_offering_options.html", offerings=offerings)
+
+
+@bp.get("/new/units")
+@desk_roles_only
+def intake_units():
+    """htmx: the wards of the province whose name matches what the clerk typed (no diacritics needed), to
+    receive a dossier for (Decree 118/2025: regardless of administrative boundary)."""
+    wards = province_wards(current_user.unit, request.args.get("unit_filter", "")[:100])
+    return render_template("dossiers/_unit_options.html", wards=wards)
 
 
 def _parse_received_at(text: str) -> datetime | None:
@@ -264,23 +328,32 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
         for name in CORRECTABLE_FIELDS:  # the correction form starts from the current values
             form[name].data = getattr(dossier, name)
     deadline = deadlines_of([dossier], now).get(dossier.id)
-    can_act = current_user.role in ACTING_ROLES and dossier.unit_id == current_user.unit_id
+    # Received for another unit (Decree 118/2025): each desk acts on its own part (operations.acting_unit_id).
     actions = [a for a in allowed_actions(DossierState(dossier.state))
-               if _action_available(dossier, a) and refusal_for(current_user.role, a, dossier.step) is None]
+               if acting_unit_id(dossier, a) == current_user.unit_id
+               and _action_available(dossier, a) and refusal_for(current_user.role, a, dossier.step) is None]
+    # The hand-over step due now, for the side whose step it is (first: it is what the desk waits for).
+    if current_user.role in (Role.CLERK, Role.CHAIR):
+        actions = [step for step in HandoverStep if handover_step_available(dossier, step)
+                   and acting_unit_id(dossier, step.value) == current_user.unit_id] + actions
     specialists = _specialists_of(dossier.unit_id) if Action.HAND_OVER in actions else []
     form.assignee_id.choices = options([(0, "— Không giao cho ai (ghi nơi chuyển đến) —")] + [
         (user.id, f"{user.full_name} — {user.office or 'Công chức chuyên môn'}") for user in specialists])
+    # The resolving unit's own tools (payments, results, scans) stay with it.
+    can_act = current_user.role in ACTING_ROLES and dossier.unit_id == current_user.unit_id
     links = print_links(dossier)
     if current_user.role == Role.SPECIALIST:  # the other papers are the desk's (and their pages refuse a specialist)
         links = [link for link in links if link.paper == Paper.CONTROL]
     # `?print=<paper>` (after saving or acting): that paper's button is shown first and large, if it applies.
     highlighted = next((link for link in links if link.paper == print_paper), None)
-    return render_template("dossiers/detail.html", dossier=dossier, form=form, actions=actions if can_act else [],
+    return render_template("dossiers/detail.html", dossier=dossier, form=form,
+                           actions=actions if current_user.role in ACTING_ROLES else [],
                            can_act=can_act, reusable=reuse.offered_for(dossier, dossier.documents) if can_act else {},
                            result_labels=ResultForm.LABELS, has_result=DossierState(dossier.state) in RESULT_STATES,
                            can_record_result=can_act and DossierState(dossier.state) in RESULT_STATES,
                            deadline=deadline, now=now, Action=Action,
                            active_action=active_action, stale_events=stale_events or [], print_links=links,
+                           handover=_handover_rows(dossier, now),
                            payment_form=payment_form, can_pay=can_act and current_user.role != Role.SPECIALIST,
                            highlighted_print=highlighted, specialists=specialists,
                            step_dues=current_step_dues(dossier, calendar_for(dossier.unit)) if dossier.step else None,
@@ -288,6 +361,16 @@ def _render_detail(dossier: Dossier, form: ActionForm, active_action: str = "", 
                            step_labels={step.value: step.label for step in Step},
                            due_estimated=crosses_estimated_days(calendar_for(dossier.unit), dossier.received_at,
                                                                 dossier.due_at))
+
+
+def _handover_rows(dossier: Dossier, now: datetime) -> list[dict]:
+    """The hand-over steps of a dossier received for another unit: due time, when done, late or not."""
+    if not dossier.is_received_for_another:
+        return []
+    progress, dues = dossier.handover_progress(), dossier.handover_dues()
+    late = set(late_steps(progress, dues, now))
+    return [{"step": step, "due": dues[step], "done": progress.done(step), "late": step in late}
+            for step in steps_of(progress.result_at_receiving)]
 
 
 ACTING_ROLES = (Role.CLERK, Role.CHAIR, Role.SPECIALIST)
@@ -299,6 +382,8 @@ def _specialists_of(unit_id: int) -> list[User]:
 
 
 def _action_available(dossier: Dossier, action: Action) -> bool:
+    if action == Action.RETURN_RESULT and dossier.result_at_receiving:
+        return dossier.result_back_at is not None  # the result must have come back to the receiving desk
     if action == Action.REQUEST_APOLOGY:
         return dossier.apology is None
     if action == Action.APPROVE_APOLOGY:
@@ -311,13 +396,17 @@ def _action_available(dossier: Dossier, action: Action) -> bool:
 @roles_required(*ACTING_ROLES)
 def act(dossier_id: int):
     dossier = get_visible_or_404(Dossier, dossier_id)
-    if dossier.unit_id != current_user.unit_id:
-        abort(403)  # higher units read; only the unit's own desk acts
     form = ActionForm()
+    if form.action.data in HANDOVER_ACTIONS:
+        return _record_handover(dossier, HandoverStep(form.action.data), form)
     try:
         action = Action(form.action.data)
     except ValueError:
         abort(400)
+    if acting_unit_id(dossier, action) != current_user.unit_id:
+        # Higher units read; only the desk whose part it is acts (a dossier received for another
+        # unit: the receiving desk sends it and returns the result collected there, the resolving unit does the rest).
+        abort(403)
     if not form.validate():
         return _render_detail(dossier, form, active_action=action), 422
     data = ActionInput(
@@ -351,6 +440,32 @@ def act(dossier_id: int):
         return redirect(url_for("home.index"), code=303)
     paper = PAPER_AFTER_ACTION.get(action)
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id, print=paper.value if paper else None), code=303)
+
+
+def _record_handover(dossier: Dossier, step: HandoverStep, form: ActionForm):
+    """One hand-over step between the receiving desk and the resolving unit, by the side whose step it is."""
+    if current_user.role not in (Role.CLERK, Role.CHAIR) or acting_unit_id(dossier, step.value) != current_user.unit_id:
+        abort(403)  # a desk's step: never a specialist's, never another unit's
+    if not form.validate():
+        return _render_detail(dossier, form, active_action=step.value), 422
+    try:
+        record_handover_step(dossier, step, current_user, local_now(), form.note.data or "",
+                             expected_version=form.version.data or 0,
+                             receiving_calendar=calendar_for(dossier.receiving_unit or dossier.unit))
+        db.session.commit()
+    except TransitionRefused as refusal:
+        db.session.rollback()
+        form.action.errors = [str(refusal)]
+        return _render_detail(db.session.get(Dossier, dossier.id), form, active_action=step.value), 422
+    except (StaleDossier, StaleDataError):
+        db.session.rollback()
+        fresh = db.session.get(Dossier, dossier.id)
+        db.session.refresh(fresh)
+        seen = form.version.data or 0
+        form.version.data = fresh.version
+        return _render_detail(fresh, form, active_action=step.value, stale_events=events_since(fresh, seen)), 409
+    flash(f"{step.label}: đã ghi vào hồ sơ {dossier.code}.", "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id), code=303)
 
 
 def _chosen_specialist(user_id) -> User | None:

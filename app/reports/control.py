@@ -119,7 +119,12 @@ def control_rows(events: Sequence[StepEvent], final_due_at: datetime, counted_in
             continue
         from_office = event.from_office or office
         to_office = event.to_office
-        if event.action == RECEIVE:
+        if _moment(event.details.get("step_due_at")):
+            # A hand-over between the receiving desk and the resolving unit (app/dossiers/handover.py)
+            # has its own due time, set by the province's hand-over time.
+            judged_due = _moment(event.details["step_due_at"])
+            result = classify(event.at, judged_due, counted_in_hours)
+        elif event.action == RECEIVE:
             result, judged_due = None, due
         elif event.action in RESOLVING:
             judged_due = final_due_at

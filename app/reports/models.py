@@ -3,7 +3,7 @@ the chair's sections of a period's report (`ReportSectionRevision`) and its subm
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -58,6 +58,24 @@ class PaperJob(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
+
+
+class KeptPaper(db.Model):
+    """A dossier's paper as it was printed, kept: the receipt is the same paper every time it is printed
+    again, so it is laid out once per dossier version (issue 13) and served from here while unchanged.
+
+    `html_sha256` is the hash of the HTML the PDF was laid out from: anything the paper shows that changed
+    without a new dossier version (the unit's name, the host in the QR code) makes a new HTML and so a new
+    layout. A cache, not a record: the row of an older version is replaced."""
+
+    __tablename__ = "kept_papers"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    html_sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
 
 
 class ReportSection(StrEnum):

@@ -24,7 +24,7 @@ from app.reports.letterhead import Signer, committee_signer
 from app.reports.pdf import FONT_FAMILY, render_pdf
 from app.stats import periods
 from app.stats.chart import ChartMonth, volume_rate_chart
-from app.stats.figures import COUNT_NAMES, Counts, Report06, children_report, report_06, satisfaction
+from app.stats.figures import COUNT_NAMES, Counts, Report06, children_report, report_06, satisfaction, unit_total
 from app.stats.index_service import RATE_FIGURES, RubricNotFound, UnitScore, score_unit
 from app.stats.par_index import Status, competition_ranks
 from app.stats.periods import ROMAN, Period, PeriodKind
@@ -162,6 +162,8 @@ class QuarterlyReport:
     kind: str = PeriodKind.QUARTER.value  # or "month"
     sections: dict[str, str] = field(default_factory=dict)  # ReportSection value -> the chair's text
     submission: object = None  # the ReportSubmission whose figures this report prints, if submitted
+    # Decision 766's score over the report's days, printed beside the PAR score (None: no qd766 rubric that year).
+    qd766: IndexSummary | None = None
 
     @property
     def roman(self) -> str:
@@ -248,7 +250,8 @@ def _months(unit: Unit, year: int, quarter: int, cutoff_day: int, end: date) -> 
     months = []
     for number in range(3 * quarter - 2, 3 * quarter + 1):
         month = periods.month(year, number, cutoff_day)
-        counts = report_06(unit, month.start, min(month.end, end)).total if month.start <= end else Counts()
+        # The month's total only: the per-field table and the offerings are the quarter's, counted once.
+        counts = unit_total(unit, month.start, min(month.end, end)) if month.start <= end else Counts()
         months.append(ChartMonth(year, number, counts.online, counts.direct_or_post, counts.on_time_rate))
     return months
 
@@ -268,6 +271,16 @@ def _children(unit: Unit, start: date, end: date, closed: bool = False) -> list[
     children = [ChildRow(child, counts, rank, len(rows)) for (child, counts), rank in zip(rows, ranks, strict=True)]
     # Stable: units of equal rank (or none) keep the engine's order by name.
     return sorted(children, key=lambda row: (row.rank is None, row.rank or 0))
+
+
+def _qd766_score(unit: Unit, year: int, start: date, end: date) -> IndexSummary | None:
+    """Decision 766's score over the report's own days (its rubric is monthly; a quarter counts its three
+    months' dossiers together), or None when the year has no `qd766` rubric."""
+    from app.stats.qd766_service import score_period
+    try:
+        return index_summary(score_period(unit, year, start, end))
+    except RubricNotFound:
+        return None
 
 
 def _index_score(unit: Unit, year: int, end: date) -> IndexSummary | None:
@@ -350,6 +363,7 @@ def build_report(unit: Unit, kind: str, year: int, number: int, today: date, cut
         index=_index_score(unit, year, end),
         chair_name=_chair_name(unit),
         kind=kind, sections=latest_sections(unit, kind, year, number),
+        qd766=_qd766_score(unit, year, period.start, end),
     )
 
 
@@ -382,6 +396,7 @@ def snapshot(report: QuarterlyReport) -> dict:
                    for month in report.months],
         "children": [[row.unit.id, _counts_json(row.counts), row.rank, row.of] for row in report.children],
         "index": report.index.as_json() if report.index is not None else None,
+        "qd766": report.qd766.as_json() if report.qd766 is not None else None,
         "chair_name": report.chair_name,
     }
 
@@ -408,6 +423,7 @@ def from_snapshot(unit: Unit, kind: str, year: int, number: int, period: Period,
         index=IndexSummary.from_json(data["index"]) if data["index"] else None,
         chair_name=data.get("chair_name", ""),
         kind=kind, sections=dict(submission.sections), submission=submission,
+        qd766=IndexSummary.from_json(data["qd766"]) if data.get("qd766") else None,
     )
 
 

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.reports.control import StepEvent, control_rows, due_in_force
 from app.reports.forms import RegisterDatesForm, RegisterRangeForm
 from app.reports.jobs import enqueue
+from app.reports.kept import kept_pdf
 from app.reports.letterhead import Signer, committee_signer, document_date, working_time_label
 from app.reports.papers import Paper, has_form, legal_basis, paper_title, register_book_number, register_legal_basis
 from app.reports.pdf import FONT_FAMILY, render_pdf
@@ -38,14 +39,16 @@ reports_bp.add_app_template_global(committee_signer, "committee_signer")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _pdf_response(template: str, filename: str, failure: str, saved_note: str, **context):
+def _pdf_response(template: str, filename: str, failure: str, saved_note: str, keep_as=None, **context):
     """Render `template` to an inline PDF, or a friendly 503 page when WeasyPrint fails.
 
     The dossier (or register) is saved already: a paper that fails to print must not look like lost data.
+    `keep_as` (dossier id, paper kind, dossier version): the paper is laid out once per version and kept
+    (`app/reports/kept.py`).
     """
     try:
         html = render_template(template, font_family=FONT_FAMILY, **context)
-        pdf = render_pdf(html)
+        pdf = kept_pdf(*keep_as, html, render=render_pdf) if keep_as else render_pdf(html)
     except (Exception, FatalURLFetchingError):
         log.exception("%s (%s)", failure, filename)
         return render_template("errors/error.html", status=503, title=failure,
@@ -54,19 +57,19 @@ def _pdf_response(template: str, filename: str, failure: str, saved_note: str, *
 
 
 def _dossier_pdf(dossier: Dossier, paper: Paper, template: str, prefix: str, on, *, by_committee: bool = False,
-                 **context):
+                 keep: bool = False, issuer: Unit | None = None, **context):
     """A dossier's paper dated `on`: its form (by the day of receipt), title, header and the desk's name (by `on`).
 
     The desk issues its slips under its own name below the committee's; the committee issues the apology
     and the notice of stopping (Decree 30/2020/NĐ-CP: a paper names the body that issues it).
     """
-    unit, new_forms = dossier.unit, dossier.has_new_forms
+    unit, new_forms = issuer or dossier.unit, dossier.has_new_forms
     letterhead = unit.committee_letterhead if by_committee else unit.desk_letterhead(on.date())
     title = paper_title(paper, new_forms)
     return _pdf_response(
         template, f"{prefix}-{dossier.code}.pdf", f"Chưa in được {paper.title[0].lower()}{paper.title[1:]}",
         f"Hồ sơ {dossier.code} đã được lưu; chỉ có bản in bị lỗi.",
-        dossier=dossier, legal_line=legal_basis(paper, new_forms), title=title, new_forms=new_forms,
+        keep_as=(dossier.id, prefix, dossier.version) if keep else None, dossier=dossier, legal_line=legal_basis(paper, new_forms), title=title, new_forms=new_forms,
         letterhead=letterhead, on=on, desk=unit.desk_name(on.date()), committee=unit.committee_name, **context,
     )
 
@@ -82,9 +85,12 @@ def receipt(dossier_id: int):
     book, number = register_book_number(dossier.code)
     # A due date counted across days the calendar only estimates is printed "(dự kiến)".
     due_estimated = crosses_estimated_days(calendar_for(dossier.unit), dossier.received_at, dossier.due_at)
-    return _dossier_pdf(dossier, Paper.RECEIPT, "reports/receipt.html", "tiep-nhan", dossier.received_at,
-                        qr_code=Markup(qr_svg(lookup_url)), register_book=book, register_number=number,
-                        due_estimated=due_estimated)
+    # Received for another unit (Decree 118/2025): the receiving desk issues it; it names the resolving
+    # unit and the desk where the citizen collects the result, at the appointment that includes the hand-over.
+    return _dossier_pdf(dossier, Paper.RECEIPT, "reports/receipt.html", "tiep-nhan", dossier.received_at, keep=True,
+                        issuer=dossier.desk_unit, qr_code=Markup(qr_svg(lookup_url)), register_book=book,
+                        register_number=number, due_estimated=due_estimated,
+                        return_desk=dossier.return_unit.desk_name(dossier.received_at.date()))
 
 
 def _step_events(dossier: Dossier) -> list[StepEvent]:

@@ -248,5 +248,57 @@ def comparison_chart(units: Sequence[UnitBar], title: str, description: str, id_
     if not units:
         out.append(f'<text class="empty" x="{plot_left + plot_width / 2:.0f}" y="{top + 14}" text-anchor="middle">'
                    "Không có đơn vị trực thuộc</text>")
+
+
+def score_trend_chart(points: Sequence[tuple[str, "Decimal | float | None"]], title: str, description: str,
+                      id_prefix: str = "score-chart") -> str:
+    """A score in % per month (label "MM/YYYY", value 0–100 or None) as a line on a 0–100% axis, broken where a
+    month has no score (no rubric for its year): the Decision 766 page's 12-month trend."""
+    slot = PLOT_WIDTH / max(len(points), 1)
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    out = [
+        (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+         f'aria-labelledby="{title_id} {desc_id}" font-size="12">'),
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+        '<g class="axis" aria-hidden="true">',
+    ]
+    for tick in range(TICKS + 1):
+        y = _f(_y_rate(tick / TICKS))
+        out.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
+        out.append(f'<text class="tick" x="{LEFT - 8}" y="{y}" text-anchor="end" dominant-baseline="middle">'
+                   f'{100 * tick // TICKS}%</text>')
+    out.append("</g>")
+    segments, current, marks = [], [], []
+    base = TOP + PLOT_HEIGHT
+    for index, (label, value) in enumerate(points):
+        centre = LEFT + slot * (index + 0.5)
+        month_part = label.split("/")[0] if label else ""
+        out.append(f'<text class="month-label" x="{_f(centre)}" y="{base + 16}" text-anchor="middle">'
+                   f"{escape(month_part)}</text>")
+        if label and (index == 0 or month_part == "01"):
+            out.append(f'<text class="year-label" x="{_f(centre)}" y="{base + 31}" text-anchor="middle">'
+                       f"{escape(label.split('/')[-1])}</text>")
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        y = _y_rate(min(max(float(value), 0.0), 100.0) / 100)
+        current.append((centre, y))
+        marks.append((centre, y, label, float(value)))
+    if current:
+        segments.append(current)
+    path = " ".join("M" + " L".join(f"{_f(x)} {_f(y)}" for x, y in segment) for segment in segments if segment)
+    if path:
+        out.append(f'<path class="rate-line" d="{path}" fill="none"/>')
+    for x, y, label, value in marks:
+        text = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+        out.append(f'<g class="rate" data-month="{escape(label)}"><title>{escape(label)}: {escape(text)}</title>'
+                   f'<circle class="rate-point" cx="{_f(x)}" cy="{_f(y)}" r="4"/>'
+                   f'<text class="rate-label" x="{_f(x)}" y="{_f(y - 9)}" text-anchor="middle">{escape(text)}</text></g>')
+    if not marks:
+        out.append(f'<text class="empty" x="{LEFT + PLOT_WIDTH / 2:.0f}" y="{TOP + PLOT_HEIGHT / 2:.0f}" '
+                   f'text-anchor="middle">Chưa có điểm nào trong 12 tháng này</text>')
     out.append("</svg>")
     return "\n".join(out)

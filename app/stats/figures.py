@@ -17,13 +17,14 @@ A rate with a zero denominator is None ("no data"), never 0 or 1.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy import Date, Select, String, and_, bindparam, case, false, func, or_, select
 
 from app.catalog.models import Procedure
-from app.catalog.queries import offering_summary
+from app.catalog.queries import offering_summary_under
 from app.dossiers.models import Dossier, SupplementPeriod
 from app.extensions import db
 from app.lookup.models import DossierRating, Rating
+from app.stats.qd766 import QD766_FIGURES
 from app.units.models import Unit
 from app.units.scope import subtree_unit_ids
 from app.vntext import fold
@@ -153,7 +154,7 @@ def count_rows(unit_ids: Select, start: date, end: date, group_by: str) -> list[
     count as their facts today say (overdue from their due day on), which is what the scan of the
     dossiers answers for a period not over yet.
     """
-    counts = _rollup_counts(unit_ids, start, end, group_by)
+    counts = _rollup_counts(list(db.session.scalars(unit_ids)) or [-1], start, end, group_by)
     return [(key, counts[key]) for key in sorted(counts)]
 
 
@@ -178,23 +179,77 @@ def _stock_spans(day: date) -> tuple[date, tuple[date, date]]:
     return after_full, (after_full, day)
 
 
-def _rollup_counts(unit_ids: Select, start: date, end: date, group_by: str) -> dict[int, Counts]:
-    from app.stats.rollups import TOTAL, figure_days, figure_months
-
+def _span_parameters(start: date, end: date) -> tuple[tuple, dict]:
+    """The shape of a range (which of its spans are empty) and the bound values of its spans."""
     full_months, flow_days = _flow_spans(start, end)
     carried_months, carried_days = _stock_spans(start - timedelta(days=1))
     end_months, end_days = _stock_spans(end)
-    results: dict[int, Counts] = {}
+    day_spans = {f"flow{index}": span for index, span in enumerate(flow_days)} | {"carried": carried_days,
+                                                                                   "end": end_days}
+    day_spans = {name: span for name, span in day_spans.items() if span[0] <= span[1]}
+    params = {"m_carried": carried_months, "m_end": end_months}
+    if full_months:
+        params |= {"m_full_lo": full_months[0], "m_full_hi": full_months[1]}
+    for name, (low, high) in day_spans.items():
+        params |= {f"d_{name}_lo": low, f"d_{name}_hi": high}
+    return (full_months is not None, tuple(sorted(day_spans))), params
 
-    def gather(table, period, in_flow, in_carried, in_end, where):
-        key = table.c.unit_id if group_by == "unit_id" else table.c.procedure_id
+
+_ROLLUP_STATEMENTS: dict[tuple, tuple] = {}
+
+
+def _rollup_statements(group_by: str, shape: tuple) -> tuple:
+    """(months statement, days statement or None) for a range of this shape, of the bound list of
+    `unit_ids`, built once per process (issue 13: building the expressions cost more than running them
+    on the roll-ups)."""
+    key = (group_by, shape)
+    if key in _ROLLUP_STATEMENTS:
+        return _ROLLUP_STATEMENTS[key]
+    from app.stats.rollups import TOTAL, figure_days, figure_months
+
+    has_full, day_names = shape
+    # The ids themselves, not a sub-select: SQLite walks the roll-ups of one ward ten times slower under
+    # `IN (SELECT id FROM units WHERE path LIKE ?)` than under a list of ids.
+    unit_ids = bindparam("unit_ids", expanding=True)
+
+    def build(table, in_flow, in_carried, in_end, where):
+        key_column = table.c.unit_id if group_by == "unit_id" else table.c.procedure_id
         procedure = table.c.procedure_id == TOTAL if group_by == "unit_id" else table.c.procedure_id != TOTAL
         columns = [func.sum(table.c[name]).filter(in_flow) for name in
                    ("received_online", "received_other", "early", "on_time", "late", "late_apology")]
         columns += [func.sum(table.c.pending).filter(in_carried), func.sum(table.c.pending).filter(in_end),
                     func.sum(table.c.overdue).filter(in_end)]
-        stmt = (select(key, *columns).where(table.c.unit_id.in_(unit_ids), procedure, where).group_by(key))
-        for key_value, online, other, early, on_time, late, apology, carried, pending, overdue in db.session.execute(stmt):
+        return select(key_column, *columns).where(table.c.unit_id.in_(unit_ids), procedure, where).group_by(key_column)
+
+    def param(name):
+        return bindparam(name, type_=Date)
+
+    month = figure_months.c.month
+    in_full = and_(month >= param("m_full_lo"), month < param("m_full_hi")) if has_full else false()
+    months = build(figure_months, in_full, month < param("m_carried"), month < param("m_end"), month < param("m_end"))
+    days = None
+    if day_names:
+        day = figure_days.c.day
+
+        def within(name):
+            return and_(day >= param(f"d_{name}_lo"), day <= param(f"d_{name}_hi")) if name in day_names else false()
+
+        in_flow = or_(*[within(name) for name in ("flow0", "flow1")])
+        days = build(figure_days, in_flow, within("carried"), within("end"), or_(*[within(name) for name in day_names]))
+    _ROLLUP_STATEMENTS[key] = statements = (months, days)
+    return statements
+
+
+def _rollup_counts(unit_ids: list[int], start: date, end: date, group_by: str) -> dict[int, Counts]:
+    """The engine's counts from the roll-ups of the units `unit_ids`, by unit or by procedure."""
+    shape, params = _span_parameters(start, end)
+    params["unit_ids"] = unit_ids
+    results: dict[int, Counts] = {}
+    for stmt in _rollup_statements(group_by, shape):
+        if stmt is None:
+            continue
+        for key_value, online, other, early, on_time, late, apology, carried, pending, overdue in \
+                db.session.execute(stmt, params):
             counts = results.setdefault(key_value, Counts())
             counts.carried_over += carried or 0
             counts.online += online or 0
@@ -205,20 +260,21 @@ def _rollup_counts(unit_ids: Select, start: date, end: date, group_by: str) -> d
             counts.late_with_apology += apology or 0
             counts.overdue += overdue or 0
             counts.within_time += (pending or 0) - (overdue or 0)
-
-    month = figure_months.c.month
-    in_full = and_(month >= full_months[0], month < full_months[1]) if full_months else false()
-    gather(figure_months, month, in_full, month < carried_months, month < end_months, month < end_months)
-    day = figure_days.c.day
-
-    def within(span):
-        return and_(day >= span[0], day <= span[1]) if span[0] <= span[1] else false()
-
-    in_flow_days = or_(*[within(span) for span in flow_days])
-    in_carried, in_end = within(carried_days), within(end_days)
-    gather(figure_days, day, in_flow_days, in_carried, in_end, or_(in_flow_days, in_carried, in_end))
     # Groups whose every number is zero (a procedure with nothing left) are not rows of the scan.
     return {key: counts for key, counts in results.items() if any(getattr(counts, name) for name in COUNT_NAMES)}
+
+
+_UNITS_UNDER = select(Unit.id).where(Unit.path.startswith(bindparam("root_path", type_=String)))
+
+
+def _units_under(root_path: str) -> list[int]:
+    return list(db.session.scalars(_UNITS_UNDER, {"root_path": root_path})) or [-1]
+
+
+def subtree_rows(unit: Unit, start: date, end: date, group_by: str) -> list[tuple[int, Counts]]:
+    """`count_rows` of `unit`'s subtree, on statements built once."""
+    counts = _rollup_counts(_units_under(unit.path), start, end, group_by)
+    return [(key, counts[key]) for key in sorted(counts)]
 
 
 def reference_count_rows(unit_ids: Select, start: date, end: date, group_by: str) -> list[tuple[int, Counts]]:
@@ -289,7 +345,7 @@ def _overdue_at_end(relevant, end_at: datetime):
 
 def report_06(unit: Unit, start: date, end: date) -> Report06:
     """Report 06 for `unit`'s subtree over [start, end], one row per field (lĩnh vực) plus the total."""
-    rows = count_rows(subtree_unit_ids(unit), start, end, "procedure_id")
+    rows = subtree_rows(unit, start, end, "procedure_id")
     field_of = dict(db.session.execute(
         select(Procedure.id, Procedure.field).where(Procedure.id.in_([procedure_id for procedure_id, _ in rows]))).all())
     total, by_field = Counts(), {}
@@ -297,7 +353,16 @@ def report_06(unit: Unit, start: date, end: date) -> Report06:
         total.add(counts)
         by_field.setdefault(field_of.get(procedure_id) or "Chưa phân loại", Counts()).add(counts)
     named = sorted(by_field.items(), key=lambda item: fold(item[0]))  # "Đất đai" among the D's
-    return Report06(unit, start, end, total, named, offering_summary(subtree_unit_ids(unit), end))
+    return Report06(unit, start, end, total, named, offering_summary_under(unit.path, end))
+
+
+def unit_total(unit: Unit, start: date, end: date) -> Counts:
+    """Report 06's total row alone for `unit`'s subtree (the roll-ups' total rows, no per-field table, no
+    offerings): what a chart's month needs."""
+    total = Counts()
+    for _, counts in subtree_rows(unit, start, end, "unit_id"):
+        total.add(counts)
+    return total
 
 
 def children_report(parent: Unit, start: date, end: date) -> list[tuple[Unit, Counts]]:
@@ -315,7 +380,7 @@ def children_report(parent: Unit, start: date, end: date) -> list[tuple[Unit, Co
             if path.startswith(child.path):
                 child_of[unit_id] = child.id
                 break
-    for unit_id, counts in count_rows(subtree_unit_ids(parent), start, end, "unit_id"):
+    for unit_id, counts in subtree_rows(parent, start, end, "unit_id"):
         if unit_id in child_of:  # the parent's own dossiers belong to no child
             totals[child_of[unit_id]].add(counts)
     return [(child, totals[child.id]) for child in children]
@@ -339,7 +404,7 @@ def monthly_flows(unit: Unit, first_day: date, last_day: date) -> dict[tuple[int
         counts.on_time += on_time or 0
         counts.late += late or 0
 
-    unit_ids = subtree_unit_ids(unit)
+    unit_ids = _units_under(unit.path)
     if full_months:
         stmt = (select(figure_months.c.month, *[func.sum(figure_months.c[name]) for name in names])
                 .where(figure_months.c.unit_id.in_(unit_ids), figure_months.c.procedure_id == TOTAL,
@@ -404,6 +469,8 @@ FIGURE_LABELS = {
     "end_to_end_share": "Tỷ lệ thủ tục cung cấp trực tuyến toàn trình",
     "apology_coverage": "Tỷ lệ hồ sơ quá hạn có phiếu xin lỗi",
     "late_count": "Số hồ sơ quá hạn",
+    # Decision 766's figures (app/stats/qd766.py counts them; app/stats/qd766_service.py computes them).
+    **QD766_FIGURES,
 }
 
 

@@ -25,6 +25,7 @@ from app.jinja_filters import format_number
 from app.stats.figures import Counts, Report06, children_report, monthly_flows, ratio, report_06, satisfaction
 from app.stats.index_service import RubricNotFound, offering_summaries_by_child, rank_children
 from app.stats.par_index import competition_ranks, rank_label
+from app.stats.handover_figures import handover_figures, late_handovers
 from app.stats.periods import ROMAN, Period, PeriodKind
 from app.stats.table06 import CSV_HEADER, report_06_rows
 from app.units.models import Unit
@@ -211,6 +212,8 @@ def _figures_context(unit: Unit, choice: PeriodChoice, today: date) -> dict:
         "unit": unit,
         "report": report,
         "satisfaction": satisfaction(unit, choice.start, choice.end),
+        # Decree 118/2025: what the unit's desks received for other units, and the reverse (counted apart).
+        "handover": handover_figures(unit, choice.start, choice.end),
         "report_quarter": {"year": quarter_year, "quarter": quarter_number, "roman": ROMAN[quarter_number]},
         "table": list(zip(report_06_rows(report), [counts for _, counts in report.rows] + [report.total], strict=True)),
         **_picker_context(choice, today, _cutoff_day()),
@@ -278,6 +281,7 @@ def dashboard(unit_id: int):
             today=today, cards=cards, months=months, chart=_chart_svg(unit, months),
             offerings=cards[0].report.offerings, breadcrumb=_breadcrumb(unit), has_children=_has_children(unit),
             overdue=overdue, overdue_count=overdue_count, deadlines=deadlines_of(overdue, local_now()), is_own_unit=unit.id == current_user.unit_id,
+            late_handovers=late_handovers(unit, local_now()),
         )
     body = render_page_or_fragment("stats/dashboard.html", "stats/_figures.html", **context)
     return body, 422 if choice.error else 200, _pushed_url(choice.args)

@@ -44,6 +44,12 @@ class UnitForm(Form):
         validators=[Optional(), NumberRange(min=1, max=365, message="Từ 1 đến 365 ngày.")],
         description="Kết quả đã có mà công dân chưa nhận quá số ngày này được đánh dấu trong danh sách "
                     "“Có kết quả, chờ trả”. Để trống: giữ như cũ (mặc định 10 ngày).")
+    # Decree 118/2025 (receiving regardless of administrative boundary): the province sets it on the higher unit.
+    handover_days = IntegerField(
+        "Thời gian chuyển hồ sơ giữa các phường/xã (ngày làm việc mỗi chiều)",
+        description="Cho hồ sơ tiếp nhận ở phường/xã này mà do phường/xã khác giải quyết. Đặt ở cấp tỉnh/thành phố "
+                    "cho mọi đơn vị trực thuộc; để trống: theo đơn vị cấp trên (mặc định 1 ngày).",
+        validators=[Optional(), NumberRange(min=0, max=10, message="Từ 0 đến 10 ngày làm việc.")])
 
     def validate_official_name(self, field):
         if len(field.data.splitlines()) > OFFICIAL_NAME_MAX_LINES:

@@ -2,7 +2,7 @@
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, SmallInteger, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -49,6 +49,10 @@ class Unit(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # A result not collected after this many days is flagged in "ready to return" (the desk calls the citizen).
     return_wait_days: Mapped[int] = mapped_column(default=10, server_default="10")
+    # The time the province allows each leg of a hand-over between two of its units' desks (dossiers
+    # received regardless of administrative boundary, Decree 118/2025), in working days. Set on the
+    # higher unit; None: the nearest unit above decides (app/dossiers/handover.py).
+    handover_days: Mapped[int | None] = mapped_column(SmallInteger)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.name")
@@ -84,6 +88,10 @@ class Unit(db.Model):
     def is_within(self, other: "Unit") -> bool:
         """True when this unit is `other` or lies below it."""
         return self.path.startswith(other.path)
+
+    def ancestor_ids(self) -> list[int]:
+        """The ids on its path, itself last."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
 
     def refresh_path(self) -> None:
         """Recompute the path of this unit and of every unit below it (after a move or insert)."""

@@ -5,7 +5,7 @@ record with `get_visible_or_404`, so that a clerk of one ward gets 404 for anyth
 """
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.extensions import db
@@ -24,11 +24,15 @@ def visible_unit_ids() -> Select:
     return subtree_unit_ids(current_user.unit)
 
 
-def visible(stmt: Select, unit_id_column: InstrumentedAttribute) -> Select:
-    """`stmt` restricted to rows whose `unit_id_column` is in the current user's subtree, and further
-    to what the user's role may see of it when the column's model says so (`narrowed_for`: a
-    specialist sees only the dossiers handed to them)."""
-    return narrowed(stmt.where(unit_id_column.in_(visible_unit_ids())), unit_id_column.class_)
+def visible(stmt: Select, unit_id_column: InstrumentedAttribute, *more_columns: InstrumentedAttribute) -> Select:
+    """`stmt` restricted to rows whose `unit_id_column` — or any of `more_columns` — is in the current
+    user's subtree (a dossier is seen by the unit resolving it and by the desk that received it for it),
+    and further to what the user's role may see of it when the column's model says so (`narrowed_for`:
+    a specialist sees only the dossiers handed to them)."""
+    if not more_columns:
+        return narrowed(stmt.where(unit_id_column.in_(visible_unit_ids())), unit_id_column.class_)
+    return narrowed(stmt.where(or_(*(column.in_(visible_unit_ids()) for column in (unit_id_column, *more_columns)))),
+                    unit_id_column.class_)
 
 
 def narrowed(stmt: Select, model) -> Select:
@@ -37,6 +41,14 @@ def narrowed(stmt: Select, model) -> Select:
     if narrow is None or not current_user.is_authenticated:
         return stmt
     return narrow(stmt, current_user)
+
+
+def scope_columns(model) -> tuple[InstrumentedAttribute, ...]:
+    """The columns that place `model`'s rows in the tree, from its `__scope_column__` (a name or a tuple of names)."""
+    names = getattr(model, "__scope_column__", None)
+    if names is None:
+        raise TypeError(f"{model.__name__} has no __scope_column__: it cannot be scoped")
+    return tuple(getattr(model, name) for name in ((names,) if isinstance(names, str) else names))
 
 
 def visible_units() -> Select:
@@ -52,16 +64,14 @@ def get_visible_or_404(model, ident):
     """Load one record of `model` by primary key, or 404 if it is missing or outside the subtree.
 
     The model names the column that places it in the tree in `__scope_column__`
-    ("unit_id"; "id" for Unit itself). Out-of-scope records answer 404, not 403, so that a
-    user cannot learn which ids exist in other wards.
+    ("unit_id"; "id" for Unit itself; a tuple when several units see it, any of them sufficing:
+    a dossier's ("unit_id", "receiving_unit_id")). Out-of-scope records answer 404, not 403, so
+    that a user cannot learn which ids exist in other wards.
     """
-    column_name = getattr(model, "__scope_column__", None)
-    if column_name is None:
-        raise TypeError(f"{model.__name__} has no __scope_column__: it cannot be scoped")
-    column = getattr(model, column_name)
+    columns = scope_columns(model)
     if not isinstance(ident, int) or not 0 < ident <= MAX_RECORD_ID:
         abort(404)
-    record = db.session.scalar(visible(select(model).where(model.id == ident), column))
+    record = db.session.scalar(visible(select(model).where(model.id == ident), *columns))
     if record is None:
         abort(404)
     return record

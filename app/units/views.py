@@ -66,7 +66,8 @@ def unit_new():
         if not form.errors:
             unit = Unit(code=form.code.data, name=form.name.data, kind=UnitKind(form.kind.data), parent=parent,
                         official_name=form.official_name.data, centre_name=form.centre_name.data,
-                        address=form.address.data, phone=form.phone.data, return_wait_days=form.return_wait_days.data or 10)
+                        address=form.address.data, phone=form.phone.data, return_wait_days=form.return_wait_days.data or 10,
+                        handover_days=form.handover_days.data)
             db.session.add(unit)
             db.session.flush()
             unit.refresh_path()
@@ -95,6 +96,7 @@ def unit_edit(unit_id: int):
             unit.official_name, unit.centre_name = form.official_name.data, form.centre_name.data
             unit.address, unit.phone = form.address.data, form.phone.data
             unit.return_wait_days = form.return_wait_days.data or unit.return_wait_days
+            unit.handover_days = form.handover_days.data
             db.session.flush()
             unit.refresh_path()
             db.session.commit()

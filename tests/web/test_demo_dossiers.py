@@ -64,7 +64,8 @@ def test_the_demo_dossiers_are_what_the_desk_would_have_recorded(app):
     numbers_by_day = {}
     for dossier in dossiers:
         prefix, number = dossier.code.rsplit("-", 1)
-        assert prefix == f"{dossier.unit.code}-{dossier.received_at:%y%m%d}"
+        # Numbered by the desk that received it (another ward's centre for a few: Decree 118/2025).
+        assert prefix == f"{dossier.desk_unit.code}-{dossier.received_at:%y%m%d}"
         numbers_by_day.setdefault(prefix, []).append(int(number))
     assert all(sorted(numbers) == list(range(1, len(numbers) + 1)) for numbers in numbers_by_day.values())
 
@@ -79,8 +80,10 @@ def test_the_demo_dossiers_are_what_the_desk_would_have_recorded(app):
         assert [e.at for e in events] == sorted(e.at for e in events) and events[-1].at < present
         assert dossier.version == len(events)
         assert DossierState(events[-1].to_state) == dossier.state
-        if not dossier.supplements:
+        if not dossier.supplements and dossier.receiving_unit_id is None:
             assert dossier.due_at == due_at(calendar, dossier.received_at, dossier.time_value, dossier.time_unit)
+        elif not dossier.supplements:  # the resolving ward's time runs from the end of the hand-over
+            assert dossier.due_at == due_at(calendar, dossier.handover_due_at, dossier.time_value, dossier.time_unit)
         if DossierState(dossier.state).is_resolved:
             assert dossier.resolution is not None and dossier.resolved_at is not None
         else:
@@ -170,3 +173,55 @@ def test_loading_the_demo_again_adds_no_dossiers(app, first_args):
     again = runner.invoke(args=["demo", "load", *small])
     assert again.exit_code == 0 and "Hồ sơ mẫu đã có sẵn" in again.output
     assert db.session.scalar(select(func.count()).select_from(Dossier)) == count
+
+
+def test_a_realistic_share_of_the_demo_is_received_at_another_wards_centre(app):
+    from app.dossiers.handover import HandoverStep
+    from app.dossiers.models import DossierEvent
+    _, _, dossiers = _make_demo(dossiers_per_day=6)
+    listed = [d for d in dossiers if d.procedure.field in ("Hộ tịch", "Chứng thực")]
+    cross = [d for d in dossiers if d.receiving_unit_id is not None]
+    assert cross and all(d.receiving_unit_id != d.unit_id for d in cross)
+    assert all(d.procedure.field in ("Hộ tịch", "Chứng thực") for d in cross)
+    assert 0.02 < len(cross) / len(listed) < 0.12
+    for dossier in cross:
+        assert dossier.code.startswith(dossier.receiving_unit.code + "-")  # numbered by the receiving desk
+        actions = [e.action for e in dossier.events]
+        if dossier.state == DossierState.RETURNED and dossier.result_at_receiving:
+            assert actions.index(HandoverStep.RESULT_RECEIVED) < actions.index("return_result")
+            returned = next(e for e in dossier.events if e.action == "return_result")
+            assert returned.actor.unit_id == dossier.receiving_unit_id
+        if dossier.handed_over_at is not None:
+            sent = next(e for e in dossier.events if e.action == HandoverStep.SENT)
+            assert sent.actor.unit_id == dossier.receiving_unit_id
+    assert db.session.scalar(select(func.count()).select_from(DossierEvent).where(
+        DossierEvent.action == HandoverStep.RECEIVED)) > 0
+
+
+def test_the_demo_digitises_most_documents_reuses_a_returning_citizens_scans_and_issues_signed_results(app):
+    from app.digitisation.models import StoredFile
+    from app.digitisation.signing import verify_pdf
+    from app.digitisation.results import trust_roots
+    from app.digitisation.store import read_verified
+    from app.dossiers.models import DossierDocument
+
+    wards, _, dossiers = _make_demo()
+    documents = db.session.scalars(select(DossierDocument)).all()
+    digitised = [d for d in documents if d.digitised_at is not None]
+    assert 0.4 < len(digitised) / len(documents) < 0.95  # not every dossier is digitised
+    with_file = [d for d in digitised if d.scan_file_id is not None]
+    assert with_file and len(with_file) < len(digitised)  # real files only for the recent weeks
+    assert b"DEMO" in read_verified(with_file[0].scan_file)
+    reused = [d for d in documents if d.reused_from_id is not None]
+    assert reused
+    for document in reused:
+        source = document.reused_from
+        assert source.dossier.applicant_id_number == document.dossier.applicant_id_number
+        assert source.dossier_id != document.dossier_id and document.scan_file_id == source.scan_file_id
+    forms = Counter(d.result_form for d in dossiers)
+    assert forms["paper"] and forms["digitised"] and forms["electronic"]
+    assert all(d.result_form is None for d in dossiers if d.state not in ("finished", "returned"))
+    electronic = next(d for d in dossiers if d.result_form == "electronic")
+    (report,) = verify_pdf(read_verified(electronic.result_file), trust_roots())
+    assert report.ok and "DEMO" in report.signer
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) > 0

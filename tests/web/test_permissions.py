@@ -74,6 +74,7 @@ ROUTES = {
     "dossiers.intake_procedure": Route("GET", lambda o: f"/dossiers/new/procedure?offering_id={o['offering'].id}", DESK_ROLES),
     "dossiers.intake_due": Route("GET", lambda o: f"/dossiers/new/due?offering_id={o['offering'].id}&received_at=25/11/2026+09:00", DESK_ROLES),
     "dossiers.intake_offerings": Route("GET", lambda o: "/dossiers/new/offerings?procedure_filter=thu", DESK_ROLES, scoped=False),
+    "dossiers.intake_units": Route("GET", lambda o: "/dossiers/new/units?unit_filter=binh", DESK_ROLES, scoped=False),
     "dossiers.search": Route("GET", lambda o: "/dossiers/?q=nguyen", ALL_ROLES, scoped=False),
     "dossiers.detail": Route("GET", lambda o: f"/dossiers/{o['dossier'].id}", ALL_ROLES),
     "dossiers.act": Route("POST", lambda o: f"/dossiers/{o['dossier'].id}/act", DESK_ROLES, success=303,
@@ -96,6 +97,16 @@ ROUTES = {
                               data=lambda o: {"version": str(o["dossier"].version), "fee_due": "50.000",
                                               "fee_paid": "50.000", "payment_method": "cash",
                                               "paid_at": "23/11/2026 10:00", "receipt_number": "0001234"}),
+    "feedback.feedback_list": Route("GET", lambda o: "/feedback/?state=open", ALL_ROLES, scoped=False),
+    "feedback.feedback_new": Route("GET", lambda o: "/feedback/new", DESK_ROLES, scoped=False),
+    "feedback.feedback_detail": Route("GET", lambda o: f"/feedback/{feedback_of(o).id}", ALL_ROLES),
+    "feedback.feedback_assign": Route("POST", lambda o: f"/feedback/{feedback_of(o).id}/assign", DESK_ROLES,
+                                      success=303, data=lambda o: {"assigned_to": "Tư pháp - Hộ tịch"}),
+    "feedback.feedback_answer": Route("POST", lambda o: f"/feedback/{feedback_of(o).id}/answer", DESK_ROLES,
+                                      success=303, data=lambda o: {"answered_at": "24/11/2026 09:00",
+                                                                   "answer": "Đã trả lời công dân."}),
+    "feedback.feedback_rate": Route("POST", lambda o: f"/feedback/{feedback_of(o, answered=True).id}/rate",
+                                    DESK_ROLES, success=303, data=lambda o: {"satisfaction": "satisfied"}),
     "index.rubric_list": Route("GET", lambda o: "/index/rubrics", ALL_ROLES, scoped=False),
     "index.rubric_detail": Route("GET", lambda o: f"/index/rubrics/{index_objects(o)['rubric'].id}", ALL_ROLES,
                                  scoped=False),
@@ -174,6 +185,7 @@ ROUTES = {
     "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),
     "stats.figures_export": Route("GET", lambda o: f"/units/{o['unit'].id}/figures.xlsx?period=year&year=2026", ALL_ROLES),
     "stats.comparison": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison?period=month&year=2026&number=10", ALL_ROLES),
+    "stats.qd766_unit": Route("GET", lambda o: f"/units/{o['unit'].id}/766?month=2026-11", ALL_ROLES),
     "stats.comparison_export": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison.csv", ALL_ROLES),
     "worktime.calendar_view": Route("GET", lambda o: f"/calendar/?unit_id={o['unit'].id}", ALL_ROLES),
     # The unit is in the form, not the URL: see test_an_administrator_cannot_declare_a_day_for_another_ward.
@@ -199,6 +211,15 @@ PUBLIC_ENDPOINTS = {"lookup.lookup", "lookup.rate", "digitisation.public_result"
 
 # Who signs in: users in ward A, in the district above A, and in the city above everything.
 USERS = ["clerk_a", "chair_a", "specialist_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
+
+
+def feedback_of(objects: dict, answered: bool = False):
+    """An item of the target ward's feedback register (answered, for the rating route); made once per test."""
+    if "feedback" not in objects:
+        from test_feedback import make_feedback
+        objects["feedback"] = make_feedback(objects["unit"], datetime(2026, 11, 23, 9, 0),
+                                            datetime(2026, 11, 24, 9, 0) if answered else None)
+    return objects["feedback"]
 
 
 def paper_job(objects: dict) -> PaperJob:
@@ -309,6 +330,55 @@ def test_each_role_gets_what_it_may_and_nothing_of_another_ward(client, world, l
                            data=route.data(objects) if route.data else None)
     assert response.status_code == _expected(route, user, target_ward), (
         f"{username} {route.method} {route.url(objects)}")
+
+
+# Routes whose URL names the dossier itself (not its unit): the desk that received it for another unit
+# reads them too (Decree 118/2025), but acts only on its own part (test_receive_anywhere.py).
+DOSSIER_ENDPOINTS = {"dossiers.detail", "dossiers.act", "reports.receipt", "reports.supplement", "reports.refusal",
+                     "reports.apology", "reports.stopping", "reports.control", "digitisation.result_file",
+                     "digitisation.result_record", "digitisation.scan_upload", "digitisation.scan_reuse",
+                     "dossiers.payment"}
+# Of those, the ones that change the dossier: the resolving unit's (its hand-over steps aside, the
+# receiving desk records nothing on it).
+DOSSIER_WRITES = {"dossiers.act", "digitisation.result_record", "digitisation.scan_upload", "digitisation.scan_reuse",
+                  "dossiers.payment"}
+
+
+def _received_for_another(world) -> dict:
+    """Ward B's objects, its dossier received at ward A's desk (A receives for B)."""
+    objects = _objects_of(world, world.ward_b)
+    intake = Intake(offering=objects["offering"], applicant=Applicant("Phạm Thị Nhận Hộ", "001099067890"),
+                    channel="direct", online_kind=None, received_at=datetime(2026, 11, 23, 9, 30),
+                    documents=[ReceivedDocument("Tờ khai")], receiving_unit=world.ward_a, result_at_receiving=True)
+    calendar = build_calendar(OfficeHours())
+    objects["dossier"] = register_dossier(intake, calendar, None, "pause", datetime(2026, 11, 23, 9, 30),
+                                          receiving_calendar=calendar)
+    db.session.commit()
+    return objects
+
+
+def _expected_for_cross(endpoint: str, route: Route, side: str) -> int:
+    if Role.CLERK not in route.roles:
+        return 403
+    if side == "resolving" or not route.scoped:
+        return route.success
+    if side == "receiving" and endpoint in DOSSIER_ENDPOINTS:
+        return 403 if endpoint in DOSSIER_WRITES else route.success  # reads, never resolves
+    return 404
+
+
+@pytest.mark.parametrize("endpoint", sorted(ROUTES))
+@pytest.mark.parametrize("side", ["receiving", "resolving", "third"])
+def test_the_receiving_resolving_and_a_third_wards_clerk_on_every_route(client, world, login_as, endpoint, side):
+    from conftest import make_unit, make_user
+    from app.units.models import UnitKind
+    ward_c = make_unit("000.00.03.H99", "Phường Thứ Ba", UnitKind.WARD, world.city)
+    clerk_c = make_user("clerk.c", Role.CLERK, ward_c)
+    route = ROUTES[endpoint]
+    objects = _received_for_another(world)
+    login_as({"receiving": world.user("clerk", "a"), "resolving": world.user("clerk", "b"), "third": clerk_c}[side])
+    response = client.open(route.url(objects), method=route.method, data=route.data(objects) if route.data else None)
+    assert response.status_code == _expected_for_cross(endpoint, route, side), f"{side} {route.url(objects)}"
 
 
 def test_a_clerk_never_sees_another_wards_offerings_in_lists(client, world, login_as):
