@@ -42,6 +42,8 @@ class Config:
     OFFICE_HOURS = os.environ.get("OFFICE_HOURS", "08:00-12:00,13:00-17:00")
     # What a supplement request does to the clock: "pause" or "restart" (DOMAIN.md).
     SUPPLEMENT_RULE = os.environ.get("SUPPLEMENT_RULE", "pause")
+    # Working days within which feedback (phản ánh, kiến nghị) is answered: app/feedback/rules.py.
+    FEEDBACK_ANSWER_DAYS = int(os.environ.get("FEEDBACK_ANSWER_DAYS", "10"))
     # 15: government reporting periods (Decree 09/2019); 1: calendar periods.
     REPORT_CUTOFF_DAY = int(os.environ.get("REPORT_CUTOFF_DAY", "15"))
     # A period's report is due at the higher unit this many working days after the period's last day

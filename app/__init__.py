@@ -60,6 +60,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.digitisation import views as digitisation_views
     from app.dossiers import cli as dossiers_cli
     from app.dossiers import views as dossier_views
+    from app.feedback import views as feedback_views
     from app.home import views as home_views
     from app.lookup.views import lookup_bp
     from app.reports.job_views import papers_bp
@@ -69,6 +70,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.stats import cli as stats_cli
     from app.stats import index_cli, index_views
     from app.stats import rollup_cli
+    from app.stats import qd766_views  # noqa: F401 (its routes are on stats_bp: imported before registering)
     from app.stats.views import stats_bp
     from app.units import cli as units_cli
     from app.units import views as units_views
@@ -82,6 +84,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
         catalog_views.bp,
         worktime_views.bp,
         dossier_views.bp,
+        feedback_views.bp,
         digitisation_views.bp,
         stats_bp,
         index_views.index_bp,

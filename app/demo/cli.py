@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.auth.models import Role, User
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure, ProcedureChannel, RequiredDocument
 from app.demo.catalog import DEMO_PROCEDURES
+from app.demo.feedback import load_demo_feedback
 from app.demo.index_scores import load_demo_index_scores
 from app.demo.reports import load_demo_reports
 from app.demo.dossiers import DEFAULT_DOSSIERS_PER_DAY, DEFAULT_MONTHS, DEFAULT_SEED, Summary, load_demo_dossiers
@@ -158,13 +159,16 @@ def load_command(if_empty: bool, no_dossiers: bool, dossiers_per_day: float | No
                 click.echo("Hồ sơ mẫu đã có sẵn.")
             else:
                 print_dossier_summary(summary)
+        demo_wards = db.session.scalars(select(Unit).where(Unit.code.in_([code for code, _ in DEMO_WARDS]))).all()
+        feedback = load_demo_feedback(demo_wards, today) if not no_dossiers else 0
+        if feedback:
+            click.echo(f"Đã tạo {format_number(feedback)} phản ánh, kiến nghị mẫu.")
         # The index pages have something to score on first run: the default rubrics of this year and the last.
         for year in (today.year - 1, today.year):
             created = [code for code, is_new in load_default_rubrics(year) if is_new]
             if created:
                 click.echo(f"Bộ tiêu chí mặc định năm {year}: {', '.join(created)}.")
         db.session.flush()
-        demo_wards = db.session.scalars(select(Unit).where(Unit.code.in_([code for code, _ in DEMO_WARDS]))).all()
         scores = load_demo_index_scores(demo_wards, today) if demo_wards else None
         if scores is not None:
             click.echo(f"Điểm chỉ số CCHC mẫu năm {today.year - 1} và {today.year}: {scores.confirmed} tiêu chí tự chấm "

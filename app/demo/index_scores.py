@@ -22,7 +22,7 @@ WARD_LEVELS = {
     "000.01.01.H26": (Decimal("0.91"), Decimal("0.88")),
     "000.16.01.H26": (Decimal("0.76"), Decimal("0.82")),
 }
-RUBRICS = ("par-xa", "cchc-tthc")
+RUBRICS = ("par-xa", "cchc-tthc", "qd766")
 
 
 @dataclass

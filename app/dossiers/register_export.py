@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 
 from app.catalog.models import Procedure
 from app.dossiers.lifecycle import DossierState
-from app.dossiers.models import Dossier, SupplementPeriod
+from app.dossiers.models import Dossier, DossierDocument, SupplementPeriod
 from app.dossiers.register_format import CHUNK_SIZE, EXPORT_COLUMNS, OPEN, format_amount, format_time
 from app.extensions import db
 from app.spreadsheet_text import csv_row
@@ -22,6 +22,12 @@ def register_select() -> Select:
     The latest period comes from one grouped sub-select joined by dossier id: a correlated
     "latest period of this dossier" lets PostgreSQL walk the whole table backwards per dossier.
     """
+    # Counted per dossier down the (dossier_id) index: a handful of documents each.
+    documents = (select(func.count()).select_from(DossierDocument)
+                 .where(DossierDocument.dossier_id == Dossier.id).correlate(Dossier).scalar_subquery())
+    digitised = (select(func.count()).select_from(DossierDocument)
+                 .where(DossierDocument.dossier_id == Dossier.id, DossierDocument.digitised_at.is_not(None))
+                 .correlate(Dossier).scalar_subquery())
     latest = (select(SupplementPeriod.dossier_id, func.max(SupplementPeriod.id).label("period_id"))
               .group_by(SupplementPeriod.dossier_id)
               .subquery())
@@ -33,7 +39,8 @@ def register_select() -> Select:
                period.requested_at.label("supplement_requested_at"),
                period.received_at.label("supplement_received_at"), Dossier.state, Dossier.outcome,
                Dossier.resolved_at, Dossier.returned_at, Dossier.apology_due_at, Dossier.resolution,
-               Dossier.fee_due, Dossier.fee_paid, Dossier.payment_method, Dossier.paid_at, Dossier.receipt_number)
+               Dossier.fee_due, Dossier.fee_paid, Dossier.payment_method, Dossier.paid_at, Dossier.receipt_number,
+               documents.label("documents_received"), digitised.label("documents_digitised"), Dossier.result_form)
         .join(Unit, Unit.id == Dossier.unit_id)
         .join(Procedure, Procedure.id == Dossier.procedure_id)
         .outerjoin(latest, latest.c.dossier_id == Dossier.id)
@@ -56,7 +63,10 @@ def register_cells(record) -> list[str]:
             format_time(record.resolved_at), outcome, format_time(record.returned_at),
             format_time(record.apology_due_at),
             format_amount(record.fee_due), format_amount(record.fee_paid), record.payment_method or "",
-            format_time(record.paid_at), record.receipt_number or ""]
+            format_time(record.paid_at), record.receipt_number or "",
+            # No document recorded: the register states nothing about them (blank, not "0").
+            str(record.documents_received) if record.documents_received else "",
+            str(record.documents_digitised) if record.documents_received else "", record.result_form or ""]
 
 def export_register(out: TextIO, unit: Unit | None = None) -> int:
     """Write the register as CSV to `out`: every dossier, or those of `unit` and the units below it.

@@ -16,6 +16,10 @@ Decisions the file format leaves open:
 - The fee columns (`PAYMENT_COLUMNS`) are optional: a file without them, or with a blank cell, states
   nothing about the payment (a blank `fee_due` takes the catalog's fee for the channel). A paid row
   gets a payment event at `paid_at`, as the desk's "Ghi phí, lệ phí" writes one.
+- The digitisation columns (`DIGITISATION_COLUMNS`) are optional too: `documents_received` documents
+  are stored as "Giấy tờ k (theo sổ)", the first `documents_digitised` of them digitised at the receipt
+  time without a file (the register names no file); a blank `documents_received` is taken as
+  `documents_digitised`. `result_form` needs an outcome approved or refused.
 - The register does not date an apology: it is stored approved, with the import time as its request
   and approval time, and without an event (an event would claim a time nobody recorded).
 """
@@ -26,7 +30,10 @@ COLUMNS = ["code", "unit_code", "procedure_code", "channel", "online_kind", "app
            "apology_new_due_at"]
 # Optional: the fee and its payment (amounts in whole đồng; method cash | transfer | online).
 PAYMENT_COLUMNS = ["fee_due", "fee_paid", "payment_method", "paid_at", "receipt_number"]
-OPTIONAL_COLUMNS = [*PAYMENT_COLUMNS]
+# Optional: digitisation (Decision 766/QĐ-TTg) — documents received, how many of them digitised at
+# receipt, and the result's form (paper | digitised | electronic).
+DIGITISATION_COLUMNS = ["documents_received", "documents_digitised", "result_form"]
+OPTIONAL_COLUMNS = [*PAYMENT_COLUMNS, *DIGITISATION_COLUMNS]
 # Written by the export and accepted (then ignored: it is recomputed) by the import, so that an
 # exported file imports back as it is.
 CLASSIFICATION = "classification"

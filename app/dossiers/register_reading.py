@@ -78,6 +78,9 @@ class RegisterRow:
     payment_method: str = ""
     paid_at: datetime | None = None
     receipt_number: str = ""
+    documents_received: int | None = None
+    documents_digitised: int | None = None
+    result_form: str = ""
     number: int = 0  # the NNNN of a given code
     time_value: Decimal | None = None
     time_unit: str = ""
@@ -253,10 +256,11 @@ def parse_row(line: int, raw: dict[str, str | datetime], units: dict[str, Unit],
             bad("code", f"mã «{code}» không đúng dạng {prefix}NNNN (mã định danh của đơn vị, ngày tiếp nhận, "
                         "số thứ tự 0001–9999)")
     payment = _parse_payment(raw, received, bad)
+    digitisation = _parse_digitisation(raw, outcome, bad)
     if len(problems) > errors_before:
         return None
     return RegisterRow(
-        **payment,
+        **payment, **digitisation,
         line=line, code=code, unit=unit, procedure=procedure, channel=channel, online_kind=online_kind,
         legacy_online_level=legacy_level, applicant_name=name, received_at=received,
         given_due_at=times["due_at"], supplement_requested_at=times["supplement_requested_at"],
@@ -309,6 +313,35 @@ def _parse_payment(raw: dict, received: datetime | None, bad) -> dict:
         bad("paid_at", "nộp phí trước ngày tiếp nhận quá 30 ngày")
     return {"fee_due": fee_due, "fee_paid": fee_paid, "payment_method": method, "paid_at": paid_at,
             "receipt_number": receipt_number}
+
+
+MAX_DOCUMENTS = 200  # documents of one dossier, as the intake form allows
+RESULT_FORMS = ("paper", "digitised", "electronic")
+
+
+def _count(value: str | datetime, column: str, bad) -> int | None:
+    text = _text(value).strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_DOCUMENTS:
+        bad(column, f"«{text[:20]}» không phải số giấy tờ (0–{MAX_DOCUMENTS})")
+        return None
+    return int(text)
+
+
+def _parse_digitisation(raw: dict, outcome: str, bad) -> dict:
+    """The optional digitisation columns of a row (blank when the file has none of them)."""
+    received = _count(raw.get("documents_received", ""), "documents_received", bad)
+    digitised = _count(raw.get("documents_digitised", ""), "documents_digitised", bad)
+    if digitised is not None and received is not None and digitised > received:
+        bad("documents_digitised", "số giấy tờ số hóa lớn hơn số giấy tờ tiếp nhận (documents_received)")
+    result_form = _text(raw.get("result_form", "")).strip().lower()
+    if result_form and result_form not in RESULT_FORMS:
+        bad("result_form", f"«{result_form[:20]}» không hợp lệ (paper, digitised, electronic hoặc để trống)")
+    elif result_form and outcome not in (Outcome.APPROVED, Outcome.REFUSED):
+        bad("result_form", "chỉ ghi hình thức kết quả cho hồ sơ có kết quả approved hoặc refused")
+    return {"documents_received": received if received is not None else digitised,
+            "documents_digitised": digitised, "result_form": result_form}
 
 
 def _check_order(times: dict[str, datetime | None], outcome: str, bad) -> None:

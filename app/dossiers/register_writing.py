@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.audit.recording import record_register_import
 from app.catalog.models import Procedure
 from app.dossiers.lifecycle import Action, DossierState, next_state
-from app.dossiers.models import PAYMENT_ACTION, Apology, Dossier, DossierCounter, DossierEvent, Outcome, SupplementPeriod, new_lookup_pin
+from app.dossiers.models import PAYMENT_ACTION, Apology, CopyKind, Dossier, DossierDocument, DossierCounter, DossierEvent, Outcome, SupplementPeriod, new_lookup_pin
 from app.dossiers.numbering import format_dossier_code
 from app.dossiers.operations import DESK_OFFICE, PROCESSING_OFFICE
 from app.dossiers.register_export import register_cells, register_select
@@ -95,7 +95,9 @@ def row_cells(row: RegisterRow) -> list[str]:
             format_time(row.finished_at), row.outcome, format_time(row.returned_at),
             format_time(row.apology_new_due_at),
             format_amount(row.fee_due), format_amount(row.fee_paid), row.payment_method,
-            format_time(row.paid_at), row.receipt_number]
+            format_time(row.paid_at), row.receipt_number,
+            str(row.documents_received) if row.documents_received is not None else "",
+            str(row.documents_digitised) if row.documents_digitised is not None else "", row.result_form]
 
 def _check_duplicates(rows: list[RegisterRow], problems: list[ImportProblem]) -> None:
     """A code twice, or two rows alike where one has no code (a re-import could not tell them apart)."""
@@ -283,6 +285,9 @@ def _insert(rows: list[RegisterRow], file_name: str, now: datetime) -> None:
                                   "new_due_at": row.apology_new_due_at, "requested_at": now,
                                   "requested_by_id": None, "approved_at": now, "approved_by_id": None})
         db.session.execute(insert(DossierEvent.__table__), events)
+        documents = [document for row in chunk for document in _document_values(row, ids[row.code])]
+        if documents:
+            db.session.execute(insert(DossierDocument.__table__), documents)
         if periods:
             db.session.execute(insert(SupplementPeriod.__table__), periods)
         if apologies:
@@ -322,9 +327,20 @@ def _dossier_values(row: RegisterRow, events: list[dict], now: datetime) -> dict
         "fee_due": row.fee_due if row.fee_due is not None else row.procedure.fee_for(row.channel),
         "fee_paid": row.fee_paid, "payment_method": row.payment_method or None, "paid_at": row.paid_at,
         "receipt_number": row.receipt_number,
+        "result_form": row.result_form or None,
         # One version step per event, as the desk's actions do (operations.events_since relies on it).
         "version": len(events),
     }
+
+
+def _document_values(row: RegisterRow, dossier_id: int) -> list[dict]:
+    """The documents the register counts: named by their position (the register names none), the first
+    `documents_digitised` digitised at receipt, without a file."""
+    digitised = row.documents_digitised or 0
+    return [{"dossier_id": dossier_id, "position": number, "name": f"Giấy tờ {number} (theo sổ)",
+             "copy_kind": CopyKind.ORIGINAL.value, "count": 1,
+             "digitised_at": row.received_at if number <= digitised else None}
+            for number in range(1, (row.documents_received or 0) + 1)]
 
 
 def history(row: RegisterRow, file_name: str) -> list[dict]:

@@ -169,6 +169,13 @@ def _figures(document, r: QuarterlyReport):
                 line.status_label] for line in index.lines]
               + [["", f"Tổng cộng{provisional}", "", "", f"{n(index.points)}/{n(index.max_points)}",
                   index_percent_text(index.percent)]], total_rows=1)
+    if r.qd766 is not None:
+        par = f"; chỉ số cải cách hành chính (lĩnh vực thủ tục hành chính): {index_percent_text(index.percent)}" \
+            if index is not None else ""
+        _paragraph(document, f"Chỉ số phục vụ người dân, doanh nghiệp theo Quyết định 766/QĐ-TTg ({r.qd766.rubric_code}, "
+                             f"số liệu từ ngày {format_date(r.qd766.start)} đến ngày {format_date(r.qd766.end)}): "
+                             f"{n(r.qd766.points)}/{n(r.qd766.max_points)} điểm, đạt {index_percent_text(r.qd766.percent)}"
+                             f"{' (tạm tính)' if r.qd766.is_provisional else ''}{par}.")
     if r.has_children:
         _paragraph(document, "IV. KẾT QUẢ CỦA CÁC ĐƠN VỊ TRỰC THUỘC", bold=True)
         _grid(document, ["Xếp hạng", "Đơn vị", "Tiếp nhận", "Đã giải quyết", "Trước và đúng hạn", "Quá hạn",

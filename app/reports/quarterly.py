@@ -162,6 +162,8 @@ class QuarterlyReport:
     kind: str = PeriodKind.QUARTER.value  # or "month"
     sections: dict[str, str] = field(default_factory=dict)  # ReportSection value -> the chair's text
     submission: object = None  # the ReportSubmission whose figures this report prints, if submitted
+    # Decision 766's score over the report's days, printed beside the PAR score (None: no qd766 rubric that year).
+    qd766: IndexSummary | None = None
 
     @property
     def roman(self) -> str:
@@ -270,6 +272,16 @@ def _children(unit: Unit, start: date, end: date, closed: bool = False) -> list[
     return sorted(children, key=lambda row: (row.rank is None, row.rank or 0))
 
 
+def _qd766_score(unit: Unit, year: int, start: date, end: date) -> IndexSummary | None:
+    """Decision 766's score over the report's own days (its rubric is monthly; a quarter counts its three
+    months' dossiers together), or None when the year has no `qd766` rubric."""
+    from app.stats.qd766_service import score_period
+    try:
+        return index_summary(score_period(unit, year, start, end))
+    except RubricNotFound:
+        return None
+
+
 def _index_score(unit: Unit, year: int, end: date) -> IndexSummary | None:
     """The year's score up to the last day of the report, or None when the year has no such rubric."""
     try:
@@ -350,6 +362,7 @@ def build_report(unit: Unit, kind: str, year: int, number: int, today: date, cut
         index=_index_score(unit, year, end),
         chair_name=_chair_name(unit),
         kind=kind, sections=latest_sections(unit, kind, year, number),
+        qd766=_qd766_score(unit, year, period.start, end),
     )
 
 
@@ -382,6 +395,7 @@ def snapshot(report: QuarterlyReport) -> dict:
                    for month in report.months],
         "children": [[row.unit.id, _counts_json(row.counts), row.rank, row.of] for row in report.children],
         "index": report.index.as_json() if report.index is not None else None,
+        "qd766": report.qd766.as_json() if report.qd766 is not None else None,
         "chair_name": report.chair_name,
     }
 
@@ -408,6 +422,7 @@ def from_snapshot(unit: Unit, kind: str, year: int, number: int, period: Period,
         index=IndexSummary.from_json(data["index"]) if data["index"] else None,
         chair_name=data.get("chair_name", ""),
         kind=kind, sections=dict(submission.sections), submission=submission,
+        qd766=IndexSummary.from_json(data["qd766"]) if data.get("qd766") else None,
     )
 
 

@@ -11,6 +11,12 @@ Sources, simplified (the methods change almost every year; see DOMAIN.md "The in
   of Decision 766/QĐ-TTg (23 Jun 2022), whose indicator is the share of dossiers resolved early or
   on time. The decision also lists the average resolution time per procedure; it is not scored here.
 
+- "qd766": Decision 766/QĐ-TTg's whole monthly index in its five groups (publicity 18, progress 20,
+  digitisation 22, online service and payment 22, satisfaction 18), scored per month on the unit's
+  page `/units/<id>/766`; every figure dossier, fee and feedback data can answer is automatic
+  (app/stats/qd766.py says how each is counted), publicity is manual. The split of points inside each
+  group is ours, marked as a default.
+
 - "par-xa": the whole PAR index of a ward or commune, in the eight areas of Hanoi's Decision
   5666/QĐ-UBND of 17 Nov 2025 (directing the reform; institutions; administrative procedures and the
   one-stop mechanism; the apparatus; the civil service; public finance; e-government and digital
@@ -117,6 +123,74 @@ PAR_XA = {
 }
 
 
+
+def _auto(code: str, max_points: str, figure: str, name: str, source: str, **extra) -> dict:
+    return {"code": code, "method": "auto", "max_points": max_points, "figure": figure, "rule": "proportional",
+            "name": name, "source": source, **extra}
+
+
+_766 = "Quyết định 766/QĐ-TTg ngày 23/6/2022; cách tính chi tiết: Thông tư 01/2023/TT-VPCP"
+# Decision 766's five groups as DOMAIN.md "The index" states them (18, 20, 22, 22, 18 = 100). Which figure each
+# criterion reads is in app/stats/qd766.py; the split of each group's points among its criteria, proportional
+# scoring, and full points for a month with no feedback are our defaults, to be checked against Circular
+# 01/2023/TT-VPCP and adjusted on the rubric's page.
+QD766 = {
+    "code": "qd766",
+    "name": f"Quyết định 766/QĐ-TTg: chỉ số chất lượng phục vụ người dân, doanh nghiệp theo tháng ({DEFAULT_LABEL})",
+    "description": (
+        f"{DEFAULT_LABEL}. Năm nhóm chỉ số của Bộ chỉ số ban hành kèm Quyết định 766/QĐ-TTg ngày 23/6/2022: công "
+        "khai, minh bạch (18 điểm); tiến độ, kết quả giải quyết (20); số hóa hồ sơ (22); dịch vụ công trực tuyến "
+        "và thanh toán trực tuyến (22); mức độ hài lòng (18). Chấm theo từng tháng: các chỉ số có trong dữ liệu "
+        "hồ sơ, phí, lệ phí và phản ánh, kiến nghị được tính tự động (điểm tỷ lệ thuận với tỷ lệ đạt); nhóm công "
+        "khai, minh bạch do đơn vị tự chấm có tài liệu kiểm chứng, cấp trên xác nhận (điểm của năm, dùng cho mọi "
+        "tháng). Cách chia điểm trong từng nhóm là gợi ý: đối chiếu với Thông tư 01/2023/TT-VPCP."
+    ),
+    "areas": [
+        {"code": "N1", "name": "Công khai, minh bạch", "criteria": [
+            _manual("CK-1", "6", "Công khai đầy đủ, đúng hạn thủ tục hành chính trên Cơ sở dữ liệu quốc gia và "
+                                 "tại Bộ phận Một cửa", _766 + "; đơn vị tự chấm, cấp trên xác nhận."),
+            _manual("CK-2", "6", "Hồ sơ được cập nhật, đồng bộ trạng thái lên Cổng Dịch vụ công quốc gia",
+                    _766 + "; số liệu nằm ở Cổng Dịch vụ công, đơn vị tự chấm."),
+            _manual("CK-3", "6", "Công khai tiến độ, kết quả giải quyết cho người dân tra cứu",
+                    _766 + "; đơn vị tự chấm, cấp trên xác nhận."),
+        ]},
+        {"code": "N2", "name": "Tiến độ, kết quả giải quyết", "criteria": [
+            _auto("TD-1", "20", "on_time_rate", "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn",
+                  _766 + "; số đã giải quyết trước và đúng hạn ÷ số đã giải quyết trong tháng."),
+        ]},
+        {"code": "N3", "name": "Số hóa hồ sơ", "criteria": [
+            _auto("SH-1", "8", "digitised_share", "Tỷ lệ hồ sơ được số hóa thành phần khi tiếp nhận",
+                  _766 + "; hồ sơ tiếp nhận trong tháng có mọi giấy tờ đã số hóa (hoặc tái sử dụng) ÷ hồ sơ "
+                         "tiếp nhận có giấy tờ."),
+            _auto("SH-2", "8", "digital_result_share", "Tỷ lệ hồ sơ có kết quả được số hóa hoặc cấp bản điện tử",
+                  _766 + "; hồ sơ giải quyết (chấp thuận) trong tháng có kết quả số hóa hoặc điện tử ÷ hồ sơ "
+                         "giải quyết (chấp thuận)."),
+            _auto("SH-3", "6", "reuse_share", "Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa",
+                  _766 + "; giấy tờ tái sử dụng ÷ giấy tờ đã số hóa hoặc tái sử dụng, tiếp nhận trong tháng."),
+        ]},
+        {"code": "N4", "name": "Dịch vụ công trực tuyến và thanh toán trực tuyến", "criteria": [
+            _auto("TT-1", "6", "online_share", "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
+                  _766 + "; hồ sơ trực tuyến ÷ hồ sơ tiếp nhận mới trong tháng."),
+            _auto("TT-2", "6", "online_end_to_end_share", "Tỷ lệ hồ sơ trực tuyến toàn trình",
+                  _766 + "; hồ sơ trực tuyến toàn trình ÷ hồ sơ trực tuyến tiếp nhận trong tháng."),
+            _auto("TT-3", "10", "online_payment_share", "Tỷ lệ thanh toán phí, lệ phí trực tuyến",
+                  _766 + "; hồ sơ nộp phí, lệ phí qua Cổng Dịch vụ công ÷ hồ sơ có nộp phí, lệ phí (lớn hơn 0) "
+                         "trong tháng."),
+        ]},
+        {"code": "N5", "name": "Mức độ hài lòng", "criteria": [
+            _auto("HL-1", "6", "feedback_on_time_share", "Tỷ lệ phản ánh, kiến nghị được trả lời đúng hạn",
+                  _766 + "; trả lời trước và đúng hạn ÷ số đã trả lời trong tháng; tháng không có phản ánh, kiến "
+                         "nghị nào được trả lời: đạt đủ điểm (mặc định).", share_without_data="1"),
+            _auto("HL-2", "6", "feedback_satisfaction_share",
+                  "Mức độ hài lòng của người dân với kết quả xử lý phản ánh, kiến nghị",
+                  _766 + "; hài lòng và rất hài lòng ÷ số đã ghi nhận mức độ hài lòng trong tháng; không có: đạt "
+                         "đủ điểm (mặc định).", share_without_data="1"),
+            _auto("HL-3", "6", "satisfaction_rate", "Mức độ hài lòng trong tiếp nhận, giải quyết hồ sơ",
+                  _766 + "; người dân đánh giá hài lòng ÷ số đánh giá trong tháng (trang Tra cứu hồ sơ)."),
+        ]},
+    ],
+}
+
 BUILTIN_RUBRICS = [
     {
         "code": "cchc-tthc",
@@ -192,4 +266,5 @@ BUILTIN_RUBRICS = [
         ]}],
     },
     PAR_XA,
+    QD766,
 ]

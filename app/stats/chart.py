@@ -173,3 +173,132 @@ def volume_rate_chart(months: Sequence[ChartMonth], title: str, description: str
     out.append("</svg>")
     return "\n".join(out)
 
+
+
+@dataclass(frozen=True)
+class UnitBar:
+    """One unit's dossiers resolved in the period, by result (the comparison's chart)."""
+
+    name: str
+    early: int
+    on_time: int
+    late: int
+
+    @property
+    def resolved(self) -> int:
+        return self.early + self.on_time + self.late
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return (self.early + self.on_time) / self.resolved if self.resolved else None
+
+
+UNIT_ROW, UNIT_LABEL = 26, 230  # height of one unit's bar row and width of the names' column, viewBox units
+
+
+def comparison_chart(units: Sequence[UnitBar], title: str, description: str, id_prefix: str = "units-chart") -> str:
+    """The SVG of the comparison: one horizontal bar per unit, in the order given, its resolved dossiers as
+    100% split into early, on time and late, the on-time rate written at its end; a unit that resolved
+    nothing gets a note instead of a bar (no rate is not 0%)."""
+    plot_left, plot_right = UNIT_LABEL, WIDTH - 70
+    plot_width = plot_right - plot_left
+    top = 34
+    height = top + UNIT_ROW * max(len(units), 1) + 24
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    out = [
+        (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart units-chart" viewBox="0 0 {WIDTH} {height}" '
+         f'role="img" aria-labelledby="{title_id} {desc_id}" font-size="13">'),
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+        (f'<g class="legend" aria-hidden="true" transform="translate({plot_left},14)">'
+         '<rect class="bar-early" x="0" y="-9" width="12" height="12"/><text x="18" y="1">Trước hạn</text>'
+         '<rect class="bar-on-time" x="110" y="-9" width="12" height="12"/><text x="128" y="1">Đúng hạn</text>'
+         '<rect class="bar-late" x="220" y="-9" width="12" height="12"/><text x="238" y="1">Quá hạn</text></g>'),
+        '<g class="axis" aria-hidden="true">',
+    ]
+    for tick in range(TICKS + 1):
+        x = _f(plot_left + plot_width * tick / TICKS)
+        out.append(f'<line class="grid" x1="{x}" x2="{x}" y1="{top - 4}" y2="{height - 20}"/>')
+        out.append(f'<text class="tick" x="{x}" y="{height - 6}" text-anchor="middle">{100 * tick // TICKS}%</text>')
+    out.append("</g>")
+    for index, unit in enumerate(units):
+        y = top + UNIT_ROW * index
+        bar_y, bar_height = _f(y + 4), _f(UNIT_ROW - 8)
+        name = unit.name if len(unit.name) <= 30 else unit.name[:29] + "…"
+        tooltip = (f"{unit.name}: {_number(unit.resolved)} hồ sơ đã giải quyết — {_number(unit.early)} trước hạn, "
+                   f"{_number(unit.on_time)} đúng hạn, {_number(unit.late)} quá hạn; tỷ lệ trước và đúng hạn "
+                   f"{_percent(unit.on_time_rate)}")
+        out.append(f'<g class="unit"><title>{escape(tooltip)}</title>')
+        out.append(f'<text class="unit-label" x="{plot_left - 8}" y="{_f(y + UNIT_ROW / 2)}" text-anchor="end" '
+                   f'dominant-baseline="middle">{escape(name)}</text>')
+        if unit.resolved:
+            x = float(plot_left)
+            for css, value in (("bar-early", unit.early), ("bar-on-time", unit.on_time), ("bar-late", unit.late)):
+                width = plot_width * value / unit.resolved
+                if width > 0:
+                    out.append(f'<rect class="{css}" x="{_f(x)}" y="{bar_y}" width="{_f(width)}" height="{bar_height}" '
+                               f'data-value="{value}"/>')
+                x += width
+            out.append(f'<text class="rate-label" x="{plot_right + 6}" y="{_f(y + UNIT_ROW / 2)}" '
+                       f'dominant-baseline="middle">{escape(_percent(unit.on_time_rate))}</text>')
+        else:
+            out.append(f'<text class="empty-row" x="{plot_left + 6}" y="{_f(y + UNIT_ROW / 2)}" '
+                       f'dominant-baseline="middle">chưa giải quyết hồ sơ nào trong kỳ</text>')
+        out.append("</g>")
+    if not units:
+        out.append(f'<text class="empty" x="{plot_left + plot_width / 2:.0f}" y="{top + 14}" text-anchor="middle">'
+                   "Không có đơn vị trực thuộc</text>")
+
+
+def score_trend_chart(points: Sequence[tuple[str, "Decimal | float | None"]], title: str, description: str,
+                      id_prefix: str = "score-chart") -> str:
+    """A score in % per month (label "MM/YYYY", value 0–100 or None) as a line on a 0–100% axis, broken where a
+    month has no score (no rubric for its year): the Decision 766 page's 12-month trend."""
+    slot = PLOT_WIDTH / max(len(points), 1)
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    out = [
+        (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+         f'aria-labelledby="{title_id} {desc_id}" font-size="12">'),
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+        '<g class="axis" aria-hidden="true">',
+    ]
+    for tick in range(TICKS + 1):
+        y = _f(_y_rate(tick / TICKS))
+        out.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
+        out.append(f'<text class="tick" x="{LEFT - 8}" y="{y}" text-anchor="end" dominant-baseline="middle">'
+                   f'{100 * tick // TICKS}%</text>')
+    out.append("</g>")
+    segments, current, marks = [], [], []
+    base = TOP + PLOT_HEIGHT
+    for index, (label, value) in enumerate(points):
+        centre = LEFT + slot * (index + 0.5)
+        month_part = label.split("/")[0] if label else ""
+        out.append(f'<text class="month-label" x="{_f(centre)}" y="{base + 16}" text-anchor="middle">'
+                   f"{escape(month_part)}</text>")
+        if label and (index == 0 or month_part == "01"):
+            out.append(f'<text class="year-label" x="{_f(centre)}" y="{base + 31}" text-anchor="middle">'
+                       f"{escape(label.split('/')[-1])}</text>")
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        y = _y_rate(min(max(float(value), 0.0), 100.0) / 100)
+        current.append((centre, y))
+        marks.append((centre, y, label, float(value)))
+    if current:
+        segments.append(current)
+    path = " ".join("M" + " L".join(f"{_f(x)} {_f(y)}" for x, y in segment) for segment in segments if segment)
+    if path:
+        out.append(f'<path class="rate-line" d="{path}" fill="none"/>')
+    for x, y, label, value in marks:
+        text = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+        out.append(f'<g class="rate" data-month="{escape(label)}"><title>{escape(label)}: {escape(text)}</title>'
+                   f'<circle class="rate-point" cx="{_f(x)}" cy="{_f(y)}" r="4"/>'
+                   f'<text class="rate-label" x="{_f(x)}" y="{_f(y - 9)}" text-anchor="middle">{escape(text)}</text></g>')
+    if not marks:
+        out.append(f'<text class="empty" x="{LEFT + PLOT_WIDTH / 2:.0f}" y="{TOP + PLOT_HEIGHT / 2:.0f}" '
+                   f'text-anchor="middle">Chưa có điểm nào trong 12 tháng này</text>')
+    out.append("</svg>")
+    return "\n".join(out)

@@ -24,6 +24,7 @@ from app.catalog.queries import offering_summary
 from app.dossiers.models import Dossier, SupplementPeriod
 from app.extensions import db
 from app.lookup.models import DossierRating, Rating
+from app.stats.qd766 import QD766_FIGURES
 from app.units.models import Unit
 from app.units.scope import subtree_unit_ids
 from app.vntext import fold
@@ -404,6 +405,8 @@ FIGURE_LABELS = {
     "end_to_end_share": "Tỷ lệ thủ tục cung cấp trực tuyến toàn trình",
     "apology_coverage": "Tỷ lệ hồ sơ quá hạn có phiếu xin lỗi",
     "late_count": "Số hồ sơ quá hạn",
+    # Decision 766's figures (app/stats/qd766.py counts them; app/stats/qd766_service.py computes them).
+    **QD766_FIGURES,
 }
 
 

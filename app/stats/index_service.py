@@ -21,6 +21,7 @@ from app.jinja_filters import format_number
 from app.stats.builtin_rubrics import BUILTIN_RUBRICS
 from app.stats.figures import FIGURE_LABELS, Report06, children_report, named_figures, report_06
 from app.stats.index_models import Area, Criterion, ManualScore, Rubric
+from app.stats.qd766 import QD766_FIGURES
 from app.stats.par_index import Method, RubricScore, Status, competition_ranks, rank_label, score_rubric
 from app.stats.par_results import AreaScore, PublishedResults, UnitEntry, block_of, publish, score_areas
 from app.units.models import Unit
@@ -160,8 +161,17 @@ def score_unit(unit: Unit, year: int, rubric_code: str, today: date) -> UnitScor
     rubric = load_rubric(rubric_code, year)
     start, end = scoring_period(year, today)
     figures = named_figures(report_06(unit, start, end)) if _has_automatic(rubric) else {}
+    if _names_766_figures(rubric):
+        # A rubric that reads Decision 766's figures (qd766 itself, or a PAR rubric an administrator gave
+        # them to) gets them over the same period; imported here, as qd766_service builds on this module.
+        from app.stats.qd766_service import extra_figures
+        figures.update(extra_figures(unit, start, end))
     manual = {criterion_id: row for (_, criterion_id), row in _manual_scores(rubric, [unit.id]).items()}
     return UnitScore(unit, rubric, start, end, _score(rubric, figures, manual), manual)
+
+
+def _names_766_figures(rubric: Rubric) -> bool:
+    return any(criterion.figure in QD766_FIGURES for criterion in rubric.criteria)
 
 
 def _child_of(parent: Unit, children: list[Unit]) -> dict[int, int]:
@@ -229,9 +239,14 @@ def rank_children(parent: Unit, year: int, rubric_code: str, today: date) -> lis
     manual_by_child = {child.id: {} for child in children}
     for (unit_id, criterion_id), row in _manual_scores(rubric, list(manual_by_child)).items():
         manual_by_child[unit_id][criterion_id] = row
+    extra_by_child = {}
+    if _names_766_figures(rubric):
+        from app.stats.qd766_service import grouped_extra_figures
+        extra_by_child = grouped_extra_figures(parent, children, start, end)
     scored = []
     for child, counts in counts_by_child:
         figures = named_figures(Report06(child, start, end, counts, [], offerings.get(child.id, {})))
+        figures.update(extra_by_child.get(child.id, {}))
         scored.append((child, _score(rubric, figures, manual_by_child[child.id]), figures))
     scored.sort(key=lambda item: (-(item[1].percent if item[1].percent is not None else Decimal(-1)),
                                   item[0].name))

@@ -19,7 +19,7 @@ from app.htmx import is_fragment_request, render_page_or_fragment
 from app.reports.quarterly import INDEX_RUBRIC, quarter_of
 from app.reports.submissions import live_changes, submitted_counts
 from app.stats import periods
-from app.stats.chart import ChartMonth, volume_rate_chart
+from app.stats.chart import ChartMonth, UnitBar, comparison_chart, volume_rate_chart
 from app.stats.exports import FiguresTable, download
 from app.jinja_filters import format_number
 from app.stats.figures import Counts, Report06, children_report, monthly_flows, ratio, report_06, satisfaction
@@ -442,6 +442,27 @@ def extremes(rows: list[ChildFigures]) -> Extremes:
                     [row for row in rated if row.counts.on_time_rate == worst])
 
 
+def comparison_total(parent: Unit, rows: list[ChildFigures]) -> ChildFigures:
+    """The total row of the comparison: the higher unit's children added up (their counts and offerings),
+    so that its rates are the rates of the whole, not an average of rates."""
+    counts = Counts(**{name: sum(getattr(row.counts, name) for row in rows) for name in Counts.__dataclass_fields__})
+    offerings: dict[str, int] = {}
+    for row in rows:
+        for key, value in row.offerings.items():
+            offerings[key] = offerings.get(key, 0) + value
+    return ChildFigures(parent, counts, offerings, has_children=True, of=len(rows))
+
+
+def _comparison_chart(parent: Unit, rows: list[ChildFigures], choice: PeriodChoice) -> Markup:
+    """The units as bars, best on-time rate first (the table may be sorted otherwise)."""
+    ordered = sort_rows(rows, "rank", False)
+    bars = [UnitBar(row.unit.name, row.counts.early, row.counts.on_time, row.counts.late) for row in ordered]
+    return Markup(comparison_chart(
+        bars, f"Tỷ lệ giải quyết trước và đúng hạn của các đơn vị trực thuộc {parent.name}, {choice.period.label}",
+        "Mỗi đơn vị một thanh: hồ sơ đã giải quyết trong kỳ chia theo trước hạn, đúng hạn, quá hạn; "
+        "số liệu đầy đủ ở bảng bên dưới."))
+
+
 def _comparison_rows(parent: Unit, choice: PeriodChoice, today: date) -> list[ChildFigures]:
     """`children_report`, the offerings in force at the end of the period grouped by child (one
     query), and each child's index score and rank for the period's year when that year has the rubric."""
@@ -506,6 +527,8 @@ def comparison(unit_id: int):
         "unit": unit, "rows": sort_rows(rows, sort, descending), "extremes": extremes(rows),
         "columns": [column for column in COMPARISON_COLUMNS if column.on_page],
         "sort": sort, "descending": descending, "ranked": sum(row.rank is not None for row in rows),
+        "total": comparison_total(unit, rows) if rows else None,
+        "units_chart": _comparison_chart(unit, rows, choice) if rows else None,
         **_picker_context(choice, today, _cutoff_day()),
     }
     if not is_fragment_request():
@@ -532,6 +555,15 @@ def _export_columns(column: Column) -> list[tuple[str, Callable[[ChildFigures], 
     return [(column.label, column.value, False)]
 
 
+def _total_cell(label: str, value, total: ChildFigures, units: int):
+    """A cell of the downloads' total row: the sums and their rates; no rank or index for a total."""
+    if label == "Đơn vị":
+        return f"Tổng cộng ({units} đơn vị)"
+    if label in ("Xếp hạng", "Số đơn vị so sánh") or label.startswith("Chỉ số CCHC") or label == "Xếp hạng chỉ số":
+        return None
+    return value(total)
+
+
 @stats_bp.get("/units/<int:unit_id>/comparison.<any(csv, xlsx):file_format>")
 @login_required
 def comparison_export(unit_id: int, file_format: str):
@@ -544,11 +576,13 @@ def comparison_export(unit_id: int, file_format: str):
     sort, descending = _requested_sort()
     rows = sort_rows(_comparison_rows(unit, choice, today), sort, descending)
     cells = [cell for column in COMPARISON_COLUMNS for cell in _export_columns(column)]
+    total = comparison_total(unit, rows) if rows else None
     table = FiguresTable(
         title=f"So sánh kết quả giải quyết TTHC của các đơn vị trực thuộc {unit.name}",
         subtitle=_period_subtitle(choice),
         header=[label for label, _, _ in cells],
-        rows=[[value(row) for _, value, _ in cells] for row in rows],
+        rows=[[value(row) for _, value, _ in cells] for row in rows] + (
+            [[_total_cell(label, value, total, len(rows)) for label, value, _ in cells]] if total else []),
         rate_columns={index for index, (_, _, is_rate) in enumerate(cells) if is_rate}, sheet_name="So sánh",
         filename=_file_stem("so-sanh", unit, choice),
     )

@@ -96,15 +96,20 @@ def test_the_defaults_load_once_and_an_administrators_edits_are_kept(app, world)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["index", "load-defaults", "--year", str(YEAR)])
     assert first.exit_code == 0, first.output
-    assert first.output.count("Đã tạo bộ tiêu chí") == 3
+    assert first.output.count("Đã tạo bộ tiêu chí") == 4
     rubrics = db.session.scalars(select(Rubric).order_by(Rubric.code)).all()
-    assert [(r.code, r.year) for r in rubrics] == [("cchc-tthc", YEAR), ("par-xa", YEAR), ("qd766-tiendo", YEAR)]
+    assert [(r.code, r.year) for r in rubrics] == [("cchc-tthc", YEAR), ("par-xa", YEAR), ("qd766", YEAR),
+                                                   ("qd766-tiendo", YEAR)]
     for rubric in rubrics:
         assert rubric.is_builtin_default
         assert "Mặc định — cần điều chỉnh theo hướng dẫn hiện hành" in rubric.name
         assert "Mặc định — cần điều chỉnh theo hướng dẫn hiện hành" in rubric.description
     assert rubrics[0].max_points == Decimal(12)
-    assert rubrics[2].max_points == Decimal(20)
+    assert rubrics[3].max_points == Decimal(20)
+    # Decision 766's five groups: 18, 20, 22, 22, 18 points.
+    qd766 = rubrics[2]
+    assert [(area.code, sum(c.max_points for c in qd766.criteria if c.area_id == area.id)) for area in qd766.areas] == [
+        ("N1", 18), ("N2", 20), ("N3", 22), ("N4", 22), ("N5", 18)]
     # The whole index of a ward: eight areas weighted as Decision 2948/QĐ-BNV weighted them, 100 points.
     par = rubrics[1]
     assert rubrics[1].max_points == Decimal(100)
@@ -120,11 +125,11 @@ def test_the_defaults_load_once_and_an_administrators_edits_are_kept(app, world)
     db.session.commit()
     again = runner.invoke(args=["index", "load-defaults", "--year", str(YEAR)])
     assert again.exit_code == 0
-    assert again.output.count("giữ nguyên") == 3
+    assert again.output.count("giữ nguyên") == 4
     db.session.expire_all()
-    assert db.session.scalar(select(func.count()).select_from(Rubric)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Rubric)) == 4
     assert manual_criterion("TTHC-2").max_points == Decimal(4)
-    assert db.session.scalar(select(func.count()).select_from(Criterion)) == 8 + len(par.criteria)
+    assert db.session.scalar(select(func.count()).select_from(Criterion)) == 8 + len(par.criteria) + len(qd766.criteria)
 
 
 def test_a_units_score_takes_its_figures_from_report_06(figures_2025):
@@ -411,7 +416,7 @@ def test_an_administrator_copies_a_rubric_to_a_new_year(client, figures_2025, lo
     db.session.refresh(copy)
     assert (copy.name, copy.is_builtin_default) == ("Bộ tiêu chí 2027 đã điều chỉnh", False)
     listing = client.get("/index/rubrics").get_data(as_text=True)
-    assert "Bộ tiêu chí 2027 đã điều chỉnh" in listing and listing.count('badge warn">Mặc định') == 3
+    assert "Bộ tiêu chí 2027 đã điều chỉnh" in listing and listing.count('badge warn">Mặc định') == 4
 
 
 def test_everyone_reads_the_rubrics_and_only_administrators_see_the_edit_links(client, figures_2025, login_as):

@@ -96,6 +96,16 @@ ROUTES = {
                               data=lambda o: {"version": str(o["dossier"].version), "fee_due": "50.000",
                                               "fee_paid": "50.000", "payment_method": "cash",
                                               "paid_at": "23/11/2026 10:00", "receipt_number": "0001234"}),
+    "feedback.feedback_list": Route("GET", lambda o: "/feedback/?state=open", ALL_ROLES, scoped=False),
+    "feedback.feedback_new": Route("GET", lambda o: "/feedback/new", DESK_ROLES, scoped=False),
+    "feedback.feedback_detail": Route("GET", lambda o: f"/feedback/{feedback_of(o).id}", ALL_ROLES),
+    "feedback.feedback_assign": Route("POST", lambda o: f"/feedback/{feedback_of(o).id}/assign", DESK_ROLES,
+                                      success=303, data=lambda o: {"assigned_to": "Tư pháp - Hộ tịch"}),
+    "feedback.feedback_answer": Route("POST", lambda o: f"/feedback/{feedback_of(o).id}/answer", DESK_ROLES,
+                                      success=303, data=lambda o: {"answered_at": "24/11/2026 09:00",
+                                                                   "answer": "Đã trả lời công dân."}),
+    "feedback.feedback_rate": Route("POST", lambda o: f"/feedback/{feedback_of(o, answered=True).id}/rate",
+                                    DESK_ROLES, success=303, data=lambda o: {"satisfaction": "satisfied"}),
     "index.rubric_list": Route("GET", lambda o: "/index/rubrics", ALL_ROLES, scoped=False),
     "index.rubric_detail": Route("GET", lambda o: f"/index/rubrics/{index_objects(o)['rubric'].id}", ALL_ROLES,
                                  scoped=False),
@@ -172,6 +182,7 @@ ROUTES = {
     "stats.dashboard": Route("GET", lambda o: f"/units/{o['unit'].id}/figures?period=quarter&year=2026&number=3", ALL_ROLES),
     "stats.figures_export": Route("GET", lambda o: f"/units/{o['unit'].id}/figures.xlsx?period=year&year=2026", ALL_ROLES),
     "stats.comparison": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison?period=month&year=2026&number=10", ALL_ROLES),
+    "stats.qd766_unit": Route("GET", lambda o: f"/units/{o['unit'].id}/766?month=2026-11", ALL_ROLES),
     "stats.comparison_export": Route("GET", lambda o: f"/units/{o['unit'].id}/comparison.csv", ALL_ROLES),
     "worktime.calendar_view": Route("GET", lambda o: f"/calendar/?unit_id={o['unit'].id}", ALL_ROLES),
     # The unit is in the form, not the URL: see test_an_administrator_cannot_declare_a_day_for_another_ward.
@@ -197,6 +208,15 @@ PUBLIC_ENDPOINTS = {"lookup.lookup", "lookup.rate", "digitisation.public_result"
 
 # Who signs in: users in ward A, in the district above A, and in the city above everything.
 USERS = ["clerk_a", "chair_a", "specialist_a", "admin_a", "officer_district", "admin_district", "officer_city", "admin_city"]
+
+
+def feedback_of(objects: dict, answered: bool = False):
+    """An item of the target ward's feedback register (answered, for the rating route); made once per test."""
+    if "feedback" not in objects:
+        from test_feedback import make_feedback
+        objects["feedback"] = make_feedback(objects["unit"], datetime(2026, 11, 23, 9, 0),
+                                            datetime(2026, 11, 24, 9, 0) if answered else None)
+    return objects["feedback"]
 
 
 def paper_job(objects: dict) -> PaperJob:

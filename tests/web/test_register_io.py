@@ -567,6 +567,7 @@ def test_the_export_writes_every_column_with_due_times_and_classifications(app, 
         "supplement_received_at": "2025-04-29T16:00", "finished_at": "2025-05-05T09:30", "outcome": "approved",
         "returned_at": "2025-05-05T10:00", "apology_new_due_at": "", "classification": "on_time",
         "fee_due": "", "fee_paid": "", "payment_method": "", "paid_at": "", "receipt_number": "",
+        "documents_received": "", "documents_digitised": "", "result_form": "",
     }
     assert {name: (row["code"], row["due_at"], row["outcome"], row["online_kind"], row["classification"])
             for name, row in rows.items()} == {

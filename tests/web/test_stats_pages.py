@@ -222,7 +222,7 @@ def test_the_comparison_downloads_carry_ranks_and_rates(client, world, login_as,
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert [(row["Xếp hạng"], row["Số đơn vị so sánh"], row["Đơn vị"], row["Tỷ lệ trước và đúng hạn"])
             for row in rows] == [("1", "3", "Xã Bình Minh", "1.0"), ("2", "3", "Quận Thử", "0.75"),
-                                 ("", "3", march.name, "")]
+                                 ("", "3", march.name, ""), ("", "", "Tổng cộng (3 đơn vị)", "0.8")]
     assert rows[1]["Tiếp nhận"] == "6"
     assert (rows[1]["Thủ tục rút ngắn"], rows[1]["Thủ tục tiếp nhận tại Bộ phận Một cửa"],
             rows[1]["Tỷ lệ thủ tục rút ngắn"]) == ("1", "2", "0.5")
@@ -231,6 +231,18 @@ def test_the_comparison_downloads_carry_ranks_and_rates(client, world, login_as,
     rate = header.index("Tỷ lệ trước và đúng hạn") + 1
     assert sheet.cell(6, rate).value == 0.75 and sheet.cell(6, rate).number_format == "0.0%"
     assert sheet.cell(7, rate).value == "không có dữ liệu"
+
+
+def test_the_comparison_has_a_chart_of_the_units_and_a_total_row(client, world, login_as, march):
+    login_as(world.users["officer_city"])
+    page = client.get(f"/units/{world.city.id}/comparison?{MARCH}").get_data(as_text=True)
+    chart = page.split('<svg', 1)[1].split("</svg>")[0]
+    labels = re.findall(r'class="unit-label"[^>]*>([^<]+)<', chart)
+    assert labels == ["Xã Bình Minh", "Quận Thử", march.name]  # best on-time rate first
+    assert "chưa giải quyết hồ sơ nào trong kỳ" in chart and "75,0%" in chart
+    total = text_of(page.split('<tr id="comparison-total">')[1].split("</tr>")[0])
+    assert total.strip().startswith(f"Tổng cộng {world.city.name} (3 đơn vị)")
+    assert "80,0%" in total  # the rate of the sums (8 of 10), not an average of rates
 
 
 def test_a_unit_without_children_has_nothing_to_compare(client, world, login_as):
