@@ -13,6 +13,7 @@ from app.demo.catalog import DEMO_PROCEDURES
 from app.demo.feedback import load_demo_feedback
 from app.demo.index_scores import load_demo_index_scores
 from app.demo.digitisation import digitisation_summary
+from app.demo.reports import load_demo_reports
 from app.demo.dossiers import DEFAULT_DOSSIERS_PER_DAY, DEFAULT_MONTHS, DEFAULT_SEED, Summary, load_demo_dossiers
 from app.dossiers.ontime import Resolution
 from app.extensions import db
@@ -179,6 +180,9 @@ def load_command(if_empty: bool, no_dossiers: bool, dossiers_per_day: float | No
         if scores is not None:
             click.echo(f"Điểm chỉ số CCHC mẫu năm {today.year - 1} và {today.year}: {scores.confirmed} tiêu chí tự chấm "
                        f"đã được xác nhận, {scores.pending} chờ xác nhận.")
+        reports = load_demo_reports(demo_wards, today) if demo_wards else None
+        if reports is not None:
+            click.echo(f"Báo cáo quý mẫu: {reports.written} phường đã viết, {reports.submitted} đã chốt số liệu và gửi.")
         db.session.commit()
     print_demo_logins()
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.dossiers.ontime import deadline_at
 from app.home.waiting import (apologies_to_approve, handed_to, manual_criteria_to_enter, results_to_approve,
                               scores_to_confirm, watch_list)
-from app.reports.submissions import reports_waiting
+from app.reports.submissions import last_quarter_summary, reports_waiting
 from app.stats.figures import report_06
 from app.units.scope import subtree_unit_ids
 from app.worktime.clock import calendar_for, local_now
@@ -58,6 +58,8 @@ def index():
         criteria_to_enter=manual_criteria_to_enter(unit, now.year) if is_chair else [],
         reports_waiting=reports_waiting(unit, now.date(), current_app.config["REPORT_CUTOFF_DAY"],
                                         current_app.config["REPORT_SUBMIT_DAYS"]) if is_chair else [],
+        submissions=last_quarter_summary(unit, now.date(), current_app.config["REPORT_CUTOFF_DAY"],
+                                         current_app.config["REPORT_SUBMIT_DAYS"]) if oversees else None,
         scores_to_confirm=scores_to_confirm(unit) if oversees else [],
         month=report_06(unit, month_start, now.date()) if is_chair else None,
         watch=watch_list(unit, clock) if oversees else [],

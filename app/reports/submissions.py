@@ -212,3 +212,26 @@ def reports_waiting(unit: Unit, today: date, cutoff_day: int, working_days: int)
         waiting.append(WaitingReport(kind, year, number, f"{REPORT_KINDS[kind]} {label} năm {year}", deadline,
                                      submission_state(period.end, deadline, today, None)))
     return waiting
+
+
+@dataclass
+class SubmissionSummary:
+    """For a higher unit's home page: how its units stand with the last ended quarter's report."""
+
+    kind: str
+    year: int
+    number: int
+    name: str
+    deadline: date
+    units: int
+    submitted: int
+    late: int  # not submitted past the deadline, or submitted after it
+
+
+def last_quarter_summary(parent: Unit, today: date, cutoff_day: int, working_days: int) -> SubmissionSummary:
+    kind = PeriodKind.QUARTER.value
+    year, number = last_ended_period(kind, today, cutoff_day)
+    period = periods.quarter(year, number, cutoff_day)
+    deadline, rows = children_submissions(parent, kind, year, number, period.start, period.end, today, working_days)
+    return SubmissionSummary(kind, year, number, f"quý {ROMAN[number]} năm {year}", deadline, len(rows),
+                             sum(row.submission is not None for row in rows), sum(row.state.is_bad for row in rows))

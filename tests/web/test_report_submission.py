@@ -284,3 +284,9 @@ def test_the_report_of_a_unit_with_many_below_it_prints_in_the_background(app, w
     assert run_pending() == 1
     pdf = client.get(first.headers["Location"] + "/file").data
     assert "Tình hình, kết quả giải quyết thủ tục hành chính tháng 11 năm 2025" in flat(pdf_text(pdf, tmp_path))
+
+
+def test_the_higher_units_home_page_counts_the_reports_submitted_and_late(app, world, login_as):
+    page = flat(login_as(world.users["officer_city"]).get("/").get_data(as_text=True))
+    assert re.search(r"Báo cáo quý [IV]+ năm \d{4} \(hạn gửi \d\d/\d\d/\d{4}\): đã gửi <strong>0/2</strong> đơn vị, "
+                     r"<span class=\"bad-text\">2 đơn vị chưa gửi đúng hạn", page), page
