@@ -60,6 +60,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     from app.digitisation import views as digitisation_views
     from app.dossiers import cli as dossiers_cli
     from app.dossiers import views as dossier_views
+    from app.feedback import cli as feedback_cli
     from app.feedback import views as feedback_views
     from app.home import views as home_views
     from app.lookup.views import lookup_bp
@@ -100,7 +101,7 @@ def create_app(config_name: str | type = "development", **overrides) -> Flask:
     limiter.init_app(app)
     for command_group in (units_cli.units_cli, catalog_cli.catalog_cli, demo_cli.demo_cli,
                           auth_views.users_cli, dossiers_cli.dossiers_cli, stats_cli.report_cli,
-                          index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli,
+                          index_cli.index_cli, backup.backup_cli, worktime_cli.calendar_cli, feedback_cli.feedback_cli,
                           digitisation_cli.results_cli, rollup_cli.figures_cli):
         app.cli.add_command(command_group)
 
