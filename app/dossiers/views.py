@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import Role, User
 from app.auth.permissions import roles_required
-from app.bounds import OutOfBounds, check_day, page_number, parse_day, query_value, record_id
+from app.bounds import MAX_ID, OutOfBounds, bounded_int, check_day, page_number, parse_day, query_value, record_id
 from app.catalog.models import ChannelKind, Offering, OnlineKind, Procedure
 from app.catalog.queries import offerings_in_effect
 from app.digitisation import reuse
@@ -131,13 +131,18 @@ def _due_preview(offering: Offering | None, received_at: datetime | None,
                 offering.committed_unit, province_handover_days(current_user.unit), result_at_receiving).appointment
 
 
+def picked_unit_id(value: str) -> int:
+    """The intake's resolving-unit select: a record id, or 0 for "the desk's own unit" (its empty choice)."""
+    return bounded_int(value, 0, MAX_ID, "Đơn vị giải quyết")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @desk_roles_only
 def intake():
     now = local_now()
     form = IntakeForm()
     resolving = resolving_ward(current_user.unit, form.resolving_unit_id.data if form.is_submitted()
-                               else query_value(request.args, "resolving_unit_id", record_id))
+                               else query_value(request.args, "resolving_unit_id", picked_unit_id))
     form.resolving_unit_id.choices = _unit_choices(resolving, form.unit_filter.data or "")
     offerings = _intake_offerings(resolving, now.date(), form.procedure_filter.data or "")
     if form.is_submitted() and (saved := _saved_with(form.intake_token.data)) is not None:
@@ -280,7 +285,7 @@ def _result_at_receiving_arg() -> bool:
 @desk_roles_only
 def intake_offerings():
     """htmx: the procedure list narrowed to what the clerk typed, for the unit they receive for."""
-    resolving = resolving_ward(current_user.unit, query_value(request.args, "resolving_unit_id", record_id))
+    resolving = resolving_ward(current_user.unit, query_value(request.args, "resolving_unit_id", picked_unit_id))
     offerings = _intake_offerings(resolving, local_now().date(), request.args.get("procedure_filter", "")[:200])
     return render_template("dossiers/_offering_options.html", offerings=offerings)
 
