@@ -5,8 +5,10 @@ Decree 30/2020/NĐ-CP (art. 13) and Decree 45/2020/NĐ-CP (art. 25) make a resul
 valid when it carries the issuing body's digital signature; PAdES is the PDF signature any reader checks.
 Pure apart from reading the certificate files the caller names; no Flask, no database.
 """
+import asyncio
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,18 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 FIELD_NAME = "ChuKySoDonVi"
+
+
+def _outside_any_event_loop(function, *args, **kwargs):
+    """`function(*args)` where pyHanko's synchronous API may call `asyncio.run`: in this thread, or in a
+    short-lived worker thread when this thread already runs an event loop (a caller inside asyncio, or a
+    test process driving a browser), where `asyncio.run` would refuse."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(function, *args, **kwargs).result()
 
 
 class SigningUnavailable(Exception):
@@ -62,7 +76,7 @@ def sign_pdf(pdf: bytes, certificate: Certificate, reason: str, location: str, s
         field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         reason=reason, location=location, name=certificate.subject,
     )
-    out = signers.sign_pdf(writer, meta, signer=certificate.signer)
+    out = _outside_any_event_loop(signers.sign_pdf, writer, meta, signer=certificate.signer)
     return out.getvalue()
 
 
@@ -117,7 +131,7 @@ def verify_pdf(pdf: bytes, trust_roots: list[x509.Certificate]) -> list[Signatur
         for logger in quiet:
             logger.setLevel(logging.CRITICAL)
         try:
-            status = validate_pdf_signature(signature, context)
+            status = _outside_any_event_loop(validate_pdf_signature, signature, context)
         finally:
             for logger, level in zip(quiet, levels):
                 logger.setLevel(level)

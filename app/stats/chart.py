@@ -248,6 +248,8 @@ def comparison_chart(units: Sequence[UnitBar], title: str, description: str, id_
     if not units:
         out.append(f'<text class="empty" x="{plot_left + plot_width / 2:.0f}" y="{top + 14}" text-anchor="middle">'
                    "Không có đơn vị trực thuộc</text>")
+    out.append("</svg>")
+    return "\n".join(out)
 
 
 def score_trend_chart(points: Sequence[tuple[str, "Decimal | float | None"]], title: str, description: str,
