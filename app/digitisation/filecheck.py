@@ -136,29 +136,28 @@ def _check_png_structure(data: bytes, limits: Limits) -> None:
                           "điểm ảnh. Hãy quét ở 200–300 dpi.")
     row = -(-width * bits * _PNG_CHANNELS[colour] // 8)
     needed = height * (1 + row) + 7 * height  # interlaced images add a filter byte per row of each pass
-    inflater = zlib.decompressobj()
-    total, pending = 0, b"".join(compressed)
-    try:
-        while pending and total <= needed:
-            chunk = inflater.decompress(pending, _INFLATE_STEP)
-            total += len(chunk)
-            pending = inflater.unconsumed_tail
-            if not chunk and not pending:
-                break
-    except zlib.error:
-        raise broken from None
+    total, complete, valid = _inflate_counting(b"".join(compressed), needed)
+    if not valid:
+        raise broken
     if total > needed:
         raise FileRefused("Tệp PNG giải nén ra nhiều hơn kích thước ảnh: không nhận (nghi là tệp nén bất thường).")
-    if not inflater.eof:
+    if not complete:
         raise broken
 
 
 def _inflated_size(stream: bytes, budget: int) -> int:
     """How many bytes `stream` inflates to if it is zlib data, counting at most `budget + 1` of them
     (0 for data that is not zlib: JPEG images inside scanned PDFs, other filters)."""
+    return _inflate_counting(stream, budget)[0]
+
+
+def _inflate_counting(stream: bytes, budget: int) -> tuple[int, bool, bool]:
+    """Inflate `stream` a step at a time, never holding more than one step, and stop once more than
+    `budget` bytes came out: (bytes counted, whether the zlib stream ended, whether it was valid zlib up
+    to where it stopped). Bytes inflated before an error still count, so a stream cannot hide its size
+    behind a broken tail."""
     inflater = zlib.decompressobj()
-    total = 0
-    pending = stream
+    total, pending = 0, stream
     try:
         while pending and total <= budget:
             chunk = inflater.decompress(pending, _INFLATE_STEP)
@@ -167,8 +166,8 @@ def _inflated_size(stream: bytes, budget: int) -> int:
             if not chunk and not pending:
                 break
     except zlib.error:
-        return total
-    return total
+        return total, False, False
+    return total, inflater.eof, True
 
 
 def _check_pdf(data: bytes, limits: Limits) -> int:
